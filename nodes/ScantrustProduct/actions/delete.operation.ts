@@ -1,0 +1,25 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { productLocator } from '../../shared/descriptions';
+import { locatorValue, resolveProductId } from '../../shared/lookups';
+import { apiCall } from '../../shared/transport';
+
+const properties: INodeProperties[] = [{ ...productLocator, description: 'The product to delete' }];
+
+export const description = updateDisplayOptions({ show: { operation: ['delete'] } }, properties);
+
+export function validate(this: IExecuteFunctions, itemIndex: number): void {
+	locatorValue(this, itemIndex, 'product', 'Product');
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const id = await resolveProductId.call(this, itemIndex);
+	await apiCall.call(this, {
+		method: 'DELETE',
+		path: `/api/v2/products/${id}/`,
+		itemIndex,
+		permissions: ['product_delete', 'product_view'],
+	});
+	return { id, deleted: true };
+}

@@ -1,0 +1,67 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { returnAllOrLimit } from '../../shared/descriptions';
+import { getAll } from '../../shared/transport';
+
+const properties: INodeProperties[] = [
+	...returnAllOrLimit({}, 'products'),
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			{
+				displayName: 'Archived',
+				name: 'archived',
+				type: 'options',
+				default: 'active',
+				options: [
+					{ name: 'Active Only', value: 'active' },
+					{ name: 'Archived Only', value: 'archived' },
+				],
+				description: 'Scantrust lists active products unless asked for archived ones',
+			},
+			{
+				displayName: 'Order By',
+				name: 'ordering',
+				type: 'options',
+				default: '-creation_date',
+				options: [
+					{ name: 'Name (A to Z)', value: 'name' },
+					{ name: 'Name (Z to A)', value: '-name' },
+					{ name: 'Newest First', value: '-creation_date' },
+					{ name: 'Oldest First', value: 'creation_date' },
+					{ name: 'SKU (A to Z)', value: 'sku' },
+				],
+			},
+			{
+				displayName: 'SKU',
+				name: 'sku',
+				type: 'string',
+				default: '',
+				description: 'Only the product with exactly this SKU',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { operation: ['getMany'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number);
+	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const qs: IDataObject = { is_archived: filters.archived === 'archived' ? 1 : 0 };
+	if (filters.ordering) qs.ordering = filters.ordering;
+	if (typeof filters.sku === 'string' && filters.sku.trim()) qs.sku__exact = filters.sku.trim();
+	return await getAll.call(this, {
+		path: '/api/v2/products/',
+		qs,
+		limit,
+		itemIndex,
+		permissions: ['product_view'],
+	});
+}

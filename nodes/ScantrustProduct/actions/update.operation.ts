@@ -1,0 +1,74 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { productLocator } from '../../shared/descriptions';
+import { locatorValue, resolveProductId } from '../../shared/lookups';
+import { apiRequest } from '../../shared/transport';
+import { invalid } from '../../shared/validate';
+import { productFieldOptions, productFields } from './fields';
+
+const properties: INodeProperties[] = [
+	{ ...productLocator, description: 'The product to update' },
+	{
+		displayName: 'Update Fields',
+		name: 'updateFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: [
+			{
+				displayName: 'Archived',
+				name: 'is_archived',
+				type: 'boolean',
+				default: false,
+				description: 'Whether the product is archived (hidden from lists)',
+			},
+			{
+				displayName: 'Brand ID or Reference',
+				name: 'brand',
+				type: 'string',
+				default: '',
+			},
+			...productFieldOptions,
+			{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+			{ displayName: 'SKU', name: 'sku', type: 'string', default: '' },
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { operation: ['update'] } }, properties);
+
+function changes(context: IExecuteFunctions, itemIndex: number): IDataObject {
+	const fields = context.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
+	if (!Object.keys(fields).length) {
+		throw new NodeOperationError(context.getNode(), `Item ${itemIndex}: add at least one field to update`, {
+			itemIndex,
+		});
+	}
+	for (const key of ['name', 'sku'] as const) {
+		if (key in fields && !String(fields[key] ?? '').trim()) {
+			throw invalid(context, itemIndex, key === 'sku' ? 'SKU' : 'Name', 'is empty');
+		}
+	}
+	const body = productFields(context, itemIndex, fields);
+	if (typeof body.brand === 'string' && /^\d+$/.test(body.brand)) body.brand = Number(body.brand);
+	return body;
+}
+
+export function validate(this: IExecuteFunctions, itemIndex: number): void {
+	locatorValue(this, itemIndex, 'product', 'Product');
+	changes(this, itemIndex);
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const id = await resolveProductId.call(this, itemIndex);
+	return await apiRequest.call(this, {
+		method: 'PATCH',
+		path: `/api/v2/products/${id}/`,
+		body: changes(this, itemIndex),
+		itemIndex,
+		// Setting the same fields again leaves the product as it is.
+		safeToRepeat: true,
+		permissions: ['product_edit', 'product_view'],
+	});
+}

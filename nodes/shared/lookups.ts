@@ -1,0 +1,63 @@
+import type { IDataObject, IExecuteFunctions, INodeParameterResourceLocator } from 'n8n-workflow';
+
+import { apiRequest } from './transport';
+import { invalid } from './validate';
+
+export const PRODUCT_VIEW = ['product_view'];
+
+/** Finds a product by its exact SKU (unique within the company), as the API documents with `sku__exact`. */
+export async function findProductBySku(
+	this: IExecuteFunctions,
+	sku: string,
+	itemIndex: number,
+): Promise<IDataObject | undefined> {
+	const body = await apiRequest.call(this, {
+		method: 'GET',
+		path: '/api/v2/products/',
+		qs: { sku__exact: sku, limit: 1 },
+		itemIndex,
+		permissions: PRODUCT_VIEW,
+	});
+	const results = (body.results as IDataObject[] | undefined) ?? [];
+	// Archived products are hidden by default; an SKU stays taken while archived.
+	if (results.length) return results[0];
+	const archived = await apiRequest.call(this, {
+		method: 'GET',
+		path: '/api/v2/products/',
+		qs: { sku__exact: sku, is_archived: 1, limit: 1 },
+		itemIndex,
+		permissions: PRODUCT_VIEW,
+	});
+	return ((archived.results as IDataObject[] | undefined) ?? [])[0];
+}
+
+/** The locator's raw value and mode, checked for emptiness. */
+export function locatorValue(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	name: string,
+	label: string,
+): { mode: string; value: string } {
+	const locator = context.getNodeParameter(name, itemIndex) as INodeParameterResourceLocator | string;
+	const mode = typeof locator === 'object' && locator ? String(locator.mode ?? 'id') : 'id';
+	const raw = typeof locator === 'object' && locator ? locator.value : locator;
+	const value = raw === undefined || raw === null ? '' : String(raw).trim();
+	if (!value) throw invalid(context, itemIndex, label, 'is empty');
+	if (mode !== 'sku' && mode !== 'list' && !/^\d+$/.test(value) && name === 'product') {
+		throw invalid(context, itemIndex, label, `must be a numeric product ID (got "${value}")`);
+	}
+	return { mode, value };
+}
+
+/** Resolves a product locator (list, ID or SKU) to the product's numeric ID. */
+export async function resolveProductId(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	name = 'product',
+): Promise<number> {
+	const { mode, value } = locatorValue(this, itemIndex, name, 'Product');
+	if (mode !== 'sku') return Number(value);
+	const product = await findProductBySku.call(this, value, itemIndex);
+	if (!product) throw invalid(this, itemIndex, 'Product', `has no match: no product with SKU "${value}"`);
+	return Number(product.id);
+}

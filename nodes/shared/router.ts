@@ -1,0 +1,142 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+/** What an operation returns for one input item: one JSON object, a list, or ready-made items (binary). */
+export type OperationResult = IDataObject | IDataObject[] | INodeExecutionData[];
+
+/** An operation that handles one input item at a time. */
+export interface ItemOperation {
+	description: INodeProperties[];
+	/** Checks one item's parameters; throws a NodeOperationError naming the item and field. Sends nothing. */
+	validate?(this: IExecuteFunctions, itemIndex: number): void | Promise<void>;
+	/** Checks all items together (e.g. a duplicated SKU across the batch), after the per-item checks. */
+	validateAll?(this: IExecuteFunctions, itemIndexes: number[]): void;
+	execute(this: IExecuteFunctions, itemIndex: number): Promise<OperationResult>;
+}
+
+/** An operation that works on many items in one go (SCM batches); it pairs its own output. */
+export interface BatchOperation {
+	description: INodeProperties[];
+	validate?(this: IExecuteFunctions, itemIndex: number): void | Promise<void>;
+	executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<INodeExecutionData[]>;
+}
+
+export type Operation = ItemOperation | BatchOperation;
+
+/**
+ * Runs the chosen operation over the input items: checks every item before any request is sent,
+ * pairs each output item with its input item, and turns failures into error items when the
+ * node is set to continue on fail.
+ */
+export async function runOperation(
+	this: IExecuteFunctions,
+	operations: Record<string, Operation>,
+): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const operationName = this.getNodeParameter('operation', 0) as string;
+	const operation = operations[operationName];
+	if (!operation) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" is not supported`);
+	}
+	const continueOnFail = this.continueOnFail();
+	const errorItems = new Map<number, INodeExecutionData>();
+
+	// Up-front checks: a bad item fails before anything is sent for any item.
+	const valid: number[] = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			await operation.validate?.call(this, i);
+			valid.push(i);
+		} catch (error) {
+			if (!continueOnFail) throw asNodeError(this, error, i);
+			errorItems.set(i, errorItem(this, error, i));
+		}
+	}
+	if ('validateAll' in operation && operation.validateAll && valid.length) {
+		try {
+			operation.validateAll.call(this, valid);
+		} catch (error) {
+			throw asNodeError(this, error, valid[0]);
+		}
+	}
+
+	const output: INodeExecutionData[] = [];
+	if ('executeBatch' in operation) {
+		const results = valid.length ? await operation.executeBatch.call(this, valid) : [];
+		const byItem = new Map<number, INodeExecutionData[]>();
+		for (const result of results) {
+			const index = pairedIndex(result);
+			byItem.set(index, [...(byItem.get(index) ?? []), result]);
+		}
+		for (let i = 0; i < items.length; i++) {
+			const error = errorItems.get(i);
+			if (error) output.push(error);
+			else output.push(...(byItem.get(i) ?? []));
+		}
+		return [output];
+	}
+
+	for (let i = 0; i < items.length; i++) {
+		const error = errorItems.get(i);
+		if (error) {
+			output.push(error);
+			continue;
+		}
+		try {
+			const result = await operation.execute.call(this, i);
+			output.push(...toItems(result, i));
+		} catch (caught) {
+			if (!continueOnFail) throw asNodeError(this, caught, i);
+			output.push(errorItem(this, caught, i));
+		}
+	}
+	return [output];
+}
+
+function toItems(result: OperationResult, itemIndex: number): INodeExecutionData[] {
+	const list = Array.isArray(result) ? result : [result];
+	return list.map((entry) => {
+		const item: INodeExecutionData =
+			entry && typeof entry === 'object' && 'json' in entry && typeof entry.json === 'object'
+				? (entry as INodeExecutionData)
+				: { json: entry as IDataObject };
+		return { ...item, pairedItem: { item: itemIndex } };
+	});
+}
+
+function pairedIndex(item: INodeExecutionData): number {
+	const paired = Array.isArray(item.pairedItem) ? item.pairedItem[0] : item.pairedItem;
+	if (typeof paired === 'number') return paired;
+	return paired?.item ?? 0;
+}
+
+/** Keeps our own errors as they are (with their item index), wraps anything else. */
+export function asNodeError(
+	context: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		if (error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
+		return error;
+	}
+	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+}
+
+/** The error item continue-on-fail puts out: routed to the error output by n8n, paired with its input. */
+export function errorItem(context: IExecuteFunctions, error: unknown, itemIndex: number): INodeExecutionData {
+	const nodeError = asNodeError(context, error, itemIndex);
+	return {
+		json: {
+			error: nodeError.message,
+			...(nodeError.description ? { details: nodeError.description } : {}),
+		},
+		error: nodeError,
+		pairedItem: { item: itemIndex },
+	};
+}

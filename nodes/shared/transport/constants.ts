@@ -1,0 +1,35 @@
+/** The transport's limits in one place; each number says why it is what it is. */
+
+/** Scantrust documents no Retry-After header; DRF sends one with its 429s, and the `detail` text always. */
+export const RETRY = {
+	/** Attempts per request, the first one included. */
+	maxAttempts: 8,
+	/** Longest single wait we accept; a server asking for more gets an error instead of a stuck workflow. */
+	maxWaitMs: 60_000,
+	/** Longest total wait for one request across all its retries. */
+	maxTotalWaitMs: 180_000,
+	/** Exponential backoff when the server gives no hint: base × 2^attempt, capped, with full jitter. */
+	backoffBaseMs: 500,
+	backoffCapMs: 20_000,
+};
+
+/** Every request has a timeout: a hung server must fail the node, not hang the workflow. */
+export const TIMEOUT_MS = {
+	default: 60_000,
+	/** The sync SCM upload is documented to give up after about 60 s with a 504; leave room for that answer. */
+	scmSync: 90_000,
+	/** File transfers (exports, work-order zips, code files up to 100 MB). */
+	file: 300_000,
+};
+
+/**
+ * The `scm_update` throttle scope allows 10 requests per second per user. We start SCM calls at
+ * most every 110 ms (9 per second) so bulk updates never provoke a 429 in the first place.
+ */
+export const SCM_MIN_INTERVAL_MS = 110;
+
+/** DRF's default page is 20; the API documents no maximum, so we ask for 100 per page. */
+export const LIST_PAGE_SIZE = 100;
+
+/** Scan export pages (cursor mode). The sandbox documents its own maximum; see docs/api-assumptions.md. */
+export const SCAN_PAGE_SIZE = 1000;

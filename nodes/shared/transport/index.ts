@@ -1,0 +1,9 @@
+/** The one way nodes, searchable lists and the trigger talk to Scantrust. */
+export { apiCall, apiRequest, getBaseUrl, OUTCOME_UNKNOWN } from './request';
+export type { ApiRequest, ApiResponse } from './request';
+export { getAll, paginate } from './paginate';
+export type { PageRequest } from './paginate';
+export { waitFor } from './wait';
+export { downloadFile } from './files';
+export type { ScantrustContext } from './context';
+export { CREDENTIAL_NAME } from './context';
