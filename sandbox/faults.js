@@ -1,0 +1,156 @@
+// @ts-check
+'use strict';
+
+// Fault injection for the API origin, switchable at run time. Deterministic: every
+// probability is drawn from a PRNG seeded from the sandbox seed and reset by each
+// `set()`, so the same spec and the same request sequence give the same faults.
+//
+// Spec (every key optional):
+//   latencyMs: 150                              extra latency on every API request
+//   spikes:   { every: 10, ms: 3000 }           or { probability: 0.05, ms: 3000 }
+//   throttle: { every: 20, durationMs: 2000, retryAfter?: 2 }   a 429 burst: the
+//             triggering request and every matching request for durationMs get 429
+//   errors:   { status: 503 | [502, 503, 504], probability?: 0.2, nth?: [3], every?: 5 }
+//   drop:     { nth: [1], method: 'POST', afterApply: true }   socket destroyed, no response
+//   hang:     { nth: [2] }                      the request is never answered
+//   scmSlow:  { msPerItem: 70, timeoutMs: 60000 }   SCM sync upload keyed by an SCM field
+//             takes items × msPerItem; beyond timeoutMs it answers 504 and applies nothing
+//
+// throttle/errors/drop/hang take one rule or an array of rules. A rule may be limited
+// with `method` and `path` (a substring, or a RegExp; over HTTP `pathPattern` is a
+// RegExp source). `nth` counts the requests matching that rule since `set()` (1-based);
+// `every: N` fires on every Nth; `probability` draws; none of them = every match.
+// `times` caps how often a rule fires.
+
+const { createRng, hash32 } = require('./seed');
+
+/**
+ * @typedef {{ method?: string, path?: string | RegExp, pathPattern?: string, nth?: number[],
+ *   every?: number, probability?: number, times?: number }} RuleMatch
+ * @typedef {{ kind: string, rule: any, matched: number, fired: number, rng: ReturnType<typeof createRng> }} RuleState
+ * @typedef {{ latencyMs: number, hang?: boolean, drop?: { afterApply: boolean },
+ *   throttle?: { retryAfter: number }, error?: { status: number }, labels: string[] }} Decision
+ */
+
+/** @param {number} seed */
+function createFaults(seed) {
+  /** @type {any} */
+  let spec = {};
+  /** @type {RuleState[]} */
+  let rules = [];
+  let requestCount = 0;
+  let burstUntil = 0;
+  /** @type {any} */
+  let burstRule = null;
+  let generation = 0;
+
+  /** @param {any} raw @param {string} kind */
+  const toRules = (raw, kind) => (raw ? (Array.isArray(raw) ? raw : [raw]) : []).map((rule, i) => ({
+    kind, rule, matched: 0, fired: 0, rng: createRng(hash32(seed, generation, kind.length, i)),
+  }));
+
+  /** @param {RuleState} r @param {string} method @param {string} path */
+  function matches(r, method, path) {
+    const { rule } = r;
+    if (rule.method && String(rule.method).toUpperCase() !== method) return false;
+    if (rule.path instanceof RegExp && !rule.path.test(path)) return false;
+    if (typeof rule.path === 'string' && !path.includes(rule.path)) return false;
+    if (rule.pathPattern && !new RegExp(rule.pathPattern).test(path)) return false;
+    return true;
+  }
+
+  /** Counts the request for the rule and says whether the rule fires. @param {RuleState} r */
+  function fires(r) {
+    r.matched++;
+    const { rule } = r;
+    if (rule.times !== undefined && r.fired >= rule.times) return false;
+    let hit;
+    if (Array.isArray(rule.nth)) hit = rule.nth.includes(r.matched);
+    else if (rule.every) hit = r.matched % rule.every === 0;
+    else if (rule.probability !== undefined) hit = r.rng.next() < rule.probability;
+    else hit = true;
+    if (hit) r.fired++;
+    return hit;
+  }
+
+  const api = {
+    /** Replaces the active faults. @param {any} next */
+    set(next) {
+      spec = next ? { ...next } : {};
+      generation++;
+      requestCount = 0;
+      burstUntil = 0;
+      rules = [
+        ...toRules(spec.hang, 'hang'),
+        ...toRules(spec.drop, 'drop'),
+        ...toRules(spec.throttle, 'throttle'),
+        ...toRules(spec.errors, 'errors'),
+        ...toRules(spec.spikes, 'spikes'),
+      ];
+      return api;
+    },
+    clear() {
+      return api.set({});
+    },
+    /** The active spec (RegExps shown as their source). */
+    get() {
+      return JSON.parse(JSON.stringify(spec, (_k, v) => (v instanceof RegExp ? v.source : v)));
+    },
+    get requestCount() {
+      return requestCount;
+    },
+    /** The SCM slowness fault, when set. @returns {{ msPerItem: number, timeoutMs: number } | null} */
+    scmSlow() {
+      if (!spec.scmSlow) return null;
+      return { msPerItem: Number(spec.scmSlow.msPerItem) || 0, timeoutMs: Number(spec.scmSlow.timeoutMs) || 60000 };
+    },
+    /**
+     * Decides what happens to one API request. Every rule sees the request (so `nth`
+     * counts are independent of each other); the first firing rule by priority wins:
+     * hang, drop, throttle, errors. Latency and spikes add up.
+     * @param {string} method
+     * @param {string} path
+     * @param {number} now
+     * @returns {Decision}
+     */
+    decide(method, path, now) {
+      requestCount++;
+      /** @type {Decision} */
+      const d = { latencyMs: Number(spec.latencyMs) || 0, labels: [] };
+      for (const r of rules) {
+        if (!matches(r, method, path)) continue;
+        // An open 429 burst catches every request its rule matches, without counting.
+        if (r.kind === 'throttle' && burstRule === r.rule && now < burstUntil) {
+          if (!d.throttle) d.throttle = { retryAfter: r.rule.retryAfter ?? Math.max(1, Math.ceil((burstUntil - now) / 1000)) };
+          continue;
+        }
+        if (!fires(r)) continue;
+        switch (r.kind) {
+          case 'hang': d.hang = true; break;
+          case 'drop': if (!d.drop) d.drop = { afterApply: !!r.rule.afterApply }; break;
+          case 'throttle': {
+            burstRule = r.rule;
+            burstUntil = now + (Number(r.rule.durationMs) || 0);
+            if (!d.throttle) d.throttle = { retryAfter: r.rule.retryAfter ?? Math.max(1, Math.ceil((Number(r.rule.durationMs) || 0) / 1000)) };
+            break;
+          }
+          case 'errors': {
+            const statuses = Array.isArray(r.rule.status) ? r.rule.status : [r.rule.status || 503];
+            // Several statuses take turns, so [502, 503, 504] yields each in order.
+            if (!d.error) d.error = { status: Number(statuses[(r.fired - 1) % statuses.length]) };
+            break;
+          }
+          case 'spikes': d.latencyMs += Number(r.rule.ms) || 0; d.labels.push('spike'); break;
+        }
+      }
+      if (d.hang) d.labels.unshift('hang');
+      else if (d.drop) d.labels.unshift(d.drop.afterApply ? 'drop-after-apply' : 'drop');
+      else if (d.throttle) d.labels.unshift('throttle');
+      else if (d.error) d.labels.unshift('error-' + d.error.status);
+      return d;
+    },
+  };
+  return api;
+}
+
+module.exports = { createFaults };
