@@ -14,7 +14,7 @@ const { buildState, normalizeSeed, createRng, uuidFrom, hash32 } = require('./se
 const { indexState } = require('./model');
 const { createScanStore, seedScans, addLiveScans } = require('./scanstore');
 
-const ROUTE_MODULES = ['products'];
+const ROUTE_MODULES = ['products', 'scans'];
 
 /**
  * @typedef {object} SandboxOptions
@@ -104,6 +104,14 @@ async function startSandbox(options = {}) {
     baseUrl: '',
     seq: 0,
     /** @type {any} */ handle: null,
+    /**
+     * The sandbox clock: real time, shifted when the `now` option pins the seed data to
+     * another moment, so "the last 6 months" stays the last 6 months of the data.
+     */
+    clockOffset: 0,
+    now() {
+      return Date.now() + rt.clockOffset;
+    },
     /** Seeded PRNG for things created at run time (IDs, keys), reset with the state. */
     rng: createRng(hash32(opts.seed, 7)),
     uuid() {
@@ -149,6 +157,7 @@ async function startSandbox(options = {}) {
 
   function build() {
     const now = opts.now ?? Date.now();
+    rt.clockOffset = now - Date.now();
     const state = indexState(buildState({ seed: opts.seed, now, productCount: opts.productCount, codeCount: opts.codeCount }));
     state.scans = createScanStore();
     seedScans(state, { seed: opts.seed, now, count: opts.scanCount });

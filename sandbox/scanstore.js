@@ -274,7 +274,7 @@ function addLiveScans(rt, o) {
   const at = o.at === undefined ? null : typeof o.at === 'number' ? o.at : Date.parse(o.at);
   const created = [];
   for (let k = 0; k < count; k++) {
-    const now = Date.now();
+    const now = rt.now();
     const ts = at ?? now - (o.lagMs ? rt.rng.int(Math.max(1, Number(o.lagMs))) : 0);
     const idx = candidates[rt.rng.int(candidates.length)];
     const n = store.nextSid++;

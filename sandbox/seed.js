@@ -221,7 +221,7 @@ function buildState(o) {
     const quantity = Math.floor(o.codeCount / woCount) + (w < o.codeCount % woCount ? 1 : 0);
     // Alternate between generic and real products so both cases exist.
     const product = w < 3 ? products[w % products.length] : activeProducts[(w * 7) % activeProducts.length];
-    const created = now - (240 - w * 12) * DAY;
+    const created = now - (400 - w * 20) * DAY;
     const wo = {
       id: 5101 + w, uuid: uuid(), reference: `WO-SBX-${String(w + 1).padStart(3, '0')}`,
       remarks: `${product.name} run ${w + 1}`, quantity, type: 'sid', state: 'completed',

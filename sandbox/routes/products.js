@@ -3,11 +3,9 @@
 
 // /api/v2/me/, /api/v2/brands/ and /api/v2/products/ (scantrust-api.md §1.2, §2).
 
-const crypto = require('node:crypto');
 const { Validator, badRequest, notFound, paginate, order, search, queryBool, MESSAGES, toInt } = require('../drf');
 const { PERMS } = require('../auth');
 const { renderProduct, companyShort, codeChanged } = require('../model');
-const { uuidFrom } = require('../seed');
 
 const PRODUCT_ORDERING = {
   id: (/** @type {any} */ p) => p.id,
@@ -158,9 +156,9 @@ module.exports = (rt) => [
           const { state } = ctx;
           const product = {
             id: state.nextIds.product++,
-            uuid: uuidFrom(() => crypto.randomBytes(4).readUInt32BE(0)),
+            uuid: ctx.rt.uuid(),
             sku: fields.sku, name: fields.name, description: fields.description ?? '', label: fields.label ?? '',
-            image: null, brand: fields.brand, campaign: fields.campaign ?? null, creation_date: Date.now(),
+            image: null, brand: fields.brand, campaign: fields.campaign ?? null, creation_date: ctx.rt.now(),
             client_url: fields.client_url ?? '', is_archived: fields.is_archived ?? false, smartlabel: null,
           };
           state.products.push(product);
