@@ -138,16 +138,20 @@ export function networkError(
 			: 'Check the network and the credential\'s environment, then retry.',
 	];
 	if (call.hint) description.push(call.hint);
-	return new NodeApiError(
+	const message = `Could not reach Scantrust${reason} for ${call.method} ${call.path}`;
+	const error = new NodeApiError(
 		node,
-		{ code: call.code ?? 'NETWORK_ERROR', path: call.path },
+		{ networkCode: call.code ?? 'NETWORK_ERROR', path: call.path },
 		{
-			message: `Could not reach Scantrust${reason} for ${call.method} ${call.path}`,
+			message,
 			description: description.join('\n'),
 			itemIndex: call.itemIndex,
 			failure: { cause: 'temporarily-unavailable' },
 		},
 	);
+	// NodeApiError swaps messages that mention ECONNREFUSED & co. for generic text; keep ours, it names the call.
+	error.message = message;
+	return error;
 }
 
 function failureFor(call: FailedCall) {

@@ -1,0 +1,237 @@
+// Runs the package's nodes through n8n's real execution machinery (n8n-core's WorkflowExecute,
+// ExecuteContext and PollContext, the real httpRequestWithAuthentication with our credential's
+// authenticate applied) against the sandbox over real HTTP. Only the database-backed parts of n8n
+// (stored credentials, execution persistence) are replaced by small in-memory stand-ins.
+const path = require('node:path');
+const { mock } = require('jest-mock-extended');
+const { Container } = require('@n8n/di');
+const {
+	BinaryDataService,
+	ExecutionLifecycleHooks,
+	PollContext,
+	WorkflowExecute,
+} = require('n8n-core');
+const { createDeferredPromise, ICredentialsHelper, NodeHelpers, Workflow } = require('n8n-workflow');
+
+const ROOT = path.resolve(__dirname, '../..');
+const pkg = require(path.join(ROOT, 'package.json'));
+
+/** Loads every node and credential the package declares, from the built dist/, as n8n does. */
+function loadPackage() {
+	const nodes = {};
+	for (const file of pkg.n8n.nodes) {
+		const exported = require(path.join(ROOT, file));
+		const NodeClass = Object.values(exported)[0];
+		const instance = new NodeClass();
+		nodes[`${pkg.name}.${instance.description.name}`] = instance;
+	}
+	const credentials = {};
+	for (const file of pkg.n8n.credentials) {
+		const exported = require(path.join(ROOT, file));
+		const CredentialClass = Object.values(exported)[0];
+		const instance = new CredentialClass();
+		credentials[instance.name] = instance;
+	}
+	return { nodes, credentials };
+}
+
+const loaded = loadPackage();
+
+const nodeTypes = {
+	getByName(type) {
+		const node = loaded.nodes[type];
+		if (!node) throw new Error(`Unknown node type ${type}`);
+		return node;
+	},
+	getByNameAndVersion(type, version) {
+		return NodeHelpers.getVersionedNodeType(this.getByName(type), version);
+	},
+	getKnownTypes() {
+		return {};
+	},
+};
+
+/**
+ * The part of n8n's CredentialsHelper a node run needs: hands out the test credential and
+ * applies the credential type's `authenticate` (function or generic, expressions resolved the
+ * way the n8n server resolves them).
+ */
+class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(data) {
+		super();
+		this.data = data;
+	}
+	getParentTypes() {
+		return [];
+	}
+	async authenticate(credentials, typeName, requestOptions, workflow, node) {
+		const type = loaded.credentials[typeName];
+		if (typeof type.authenticate === 'function') {
+			return await type.authenticate(credentials, requestOptions);
+		}
+		if (type.authenticate && type.authenticate.type === 'generic') {
+			for (const [outer, values] of Object.entries(type.authenticate.properties)) {
+				requestOptions[outer] = requestOptions[outer] ?? {};
+				for (const [key, value] of Object.entries(values)) {
+					const resolve = (v) =>
+						typeof v === 'string' && v.startsWith('=')
+							? workflow.expression.getSimpleParameterValue(
+									node,
+									v,
+									'internal',
+									{ $credentials: credentials },
+									undefined,
+									'',
+								)
+							: v;
+					requestOptions[outer][resolve(key)] = resolve(value);
+				}
+			}
+		}
+		return requestOptions;
+	}
+	async preAuthentication() {
+		return undefined;
+	}
+	async runPreAuthentication() {
+		return undefined;
+	}
+	getCredentialsProperties() {
+		return [];
+	}
+	async getDecrypted(_additionalData, _nodeCredentials, type) {
+		if (!this.data[type]) throw new Error(`No test credential of type ${type}`);
+		return { ...this.data[type] };
+	}
+	async getCredentials() {
+		throw new Error('not used in tests');
+	}
+	async updateCredentials() {}
+	async updateCredentialsOauthTokenData() {}
+	isCredentialUsableByNode() {
+		return true;
+	}
+	getOAuth2Options() {
+		return undefined;
+	}
+}
+
+let binaryDataReady;
+async function ensureBinaryData() {
+	if (!binaryDataReady) {
+		const service = Container.get(BinaryDataService);
+		binaryDataReady = service.init({ mode: 'default', availableModes: ['default'], localStoragePath: '' }).catch(() => service.init?.());
+	}
+	await binaryDataReady;
+}
+
+/** Credential data for the sandbox: a custom environment on loopback. */
+function sandboxCredential(sandbox, token = sandbox.tokens.full) {
+	return { scantrustApi: { environment: 'custom', baseUrl: sandbox.baseUrl, token } };
+}
+
+function nodeDefinition(type, parameters, options = {}) {
+	return {
+		id: 'node-under-test',
+		name: options.name ?? 'Scantrust',
+		type: `${pkg.name}.${type}`,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+		credentials: { scantrustApi: { id: options.credentialId ?? 'cred-1', name: 'Scantrust test' } },
+		...(options.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
+		...(options.errorOutput ? { onError: 'continueErrorOutput' } : {}),
+	};
+}
+
+/**
+ * Executes one node of this package with the given input items, as n8n's WorkflowExecute would.
+ * Returns the node's output items (all outputs), the run, and the error if the node failed.
+ */
+async function runNode({
+	type,
+	parameters,
+	credentials,
+	input = [{ json: {} }],
+	continueOnFail = false,
+	errorOutput = false,
+	credentialId,
+}) {
+	await ensureBinaryData();
+	const node = nodeDefinition(type, parameters, { continueOnFail, errorOutput, credentialId });
+	const workflow = new Workflow({
+		id: 'test-workflow',
+		nodes: [node],
+		connections: {},
+		nodeTypes,
+		active: false,
+		settings: {},
+	});
+	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', mock());
+	const done = createDeferredPromise();
+	hooks.addHandler('workflowExecuteAfter', (run) => done.resolve(run));
+	const additionalData = mock({ hooks, currentNodeParameters: undefined, executionId: 'test-execution' });
+	additionalData.credentialsHelper = new TestCredentialsHelper(credentials);
+	const runExecutionData = {
+		startData: {},
+		resultData: { runData: {} },
+		executionData: {
+			metadata: {},
+			contextData: {},
+			waitingExecution: {},
+			waitingExecutionSource: null,
+			nodeExecutionStack: [
+				{
+					node: workflow.getNode(node.name),
+					data: { main: [input.map((item) => ('json' in item ? item : { json: item }))] },
+					source: null,
+				},
+			],
+		},
+	};
+	const execute = new WorkflowExecute(additionalData, 'manual', runExecutionData);
+	await execute.processRunExecutionData(workflow);
+	const run = await done.promise;
+	const taskData = run.data.resultData.runData[node.name]?.[0];
+	const outputs = taskData?.data?.main ?? [];
+	return {
+		run,
+		items: outputs[0] ?? [],
+		errorItems: outputs[1] ?? [],
+		outputs,
+		error: taskData?.error ?? run.data.resultData.error,
+	};
+}
+
+/**
+ * Runs a polling trigger's poll() once through n8n-core's PollContext, with the given static
+ * data object (mutated in place, as n8n keeps it between polls) and mode ('trigger' | 'manual').
+ */
+async function runPoll({ type, parameters, credentials, staticData, mode = 'trigger', credentialId }) {
+	await ensureBinaryData();
+	const node = nodeDefinition(type, parameters, { credentialId });
+	delete node.onError;
+	const workflow = new Workflow({
+		id: 'test-trigger-workflow',
+		nodes: [node],
+		connections: {},
+		nodeTypes,
+		active: mode === 'trigger',
+		settings: {},
+		staticData: staticData ?? {},
+	});
+	const additionalData = mock({ currentNodeParameters: undefined });
+	additionalData.credentialsHelper = new TestCredentialsHelper(credentials);
+	const context = new PollContext(
+		workflow,
+		workflow.getNode(node.name),
+		additionalData,
+		mode,
+		mode === 'manual' ? 'manual' : 'trigger',
+	);
+	const nodeType = nodeTypes.getByNameAndVersion(node.type, 1);
+	const result = await nodeType.poll.call(context);
+	return { result, staticData: workflow.staticData, workflow };
+}
+
+module.exports = { loadPackage, nodeTypes, runNode, runPoll, sandboxCredential, ROOT, pkg };

@@ -1,0 +1,224 @@
+// The transport's retry, backoff and error mapping, with n8n-workflow's sleep replaced by a
+// recorder and the clock pinned, so every wait can be asserted exactly.
+jest.mock('n8n-workflow', () => {
+	const actual = jest.requireActual('n8n-workflow');
+	return { ...actual, sleep: jest.fn(async () => {}) };
+});
+
+const { sleep, NodeApiError, NodeOperationError } = require('n8n-workflow');
+const { apiCall } = require('../../../../dist/nodes/shared/transport/request');
+const { RETRY } = require('../../../../dist/nodes/shared/transport/constants');
+const { fakeContext, networkFailure, TOKEN } = require('./fakeContext');
+
+const NOW = Date.parse('2026-11-26T12:00:00Z');
+const throttled = (seconds, headers = {}) => ({
+	status: 429,
+	body: { detail: `Request was throttled. Expected available in ${seconds} seconds.`, code: 'throttled' },
+	headers,
+});
+const ok = { status: 200, body: { ok: true } };
+
+beforeEach(() => {
+	sleep.mockClear();
+	jest.useFakeTimers({ now: NOW, doNotFake: ['nextTick', 'setImmediate', 'setTimeout'] });
+});
+afterEach(() => jest.useRealTimers());
+
+const waits = () => sleep.mock.calls.map(([ms]) => ms);
+
+describe('429 handling', () => {
+	test('Retry-After in seconds is waited exactly', async () => {
+		const ctx = fakeContext([throttled(9, { 'retry-after': '3' }), ok]);
+		const res = await apiCall.call(ctx, { method: 'GET', path: '/api/v2/products/' });
+		expect(res.body).toEqual({ ok: true });
+		expect(waits()).toEqual([3000]);
+		expect(ctx.calls).toHaveLength(2);
+	});
+
+	test('Retry-After as an HTTP date waits until that moment', async () => {
+		const at = new Date(NOW + 5000).toUTCString();
+		const ctx = fakeContext([throttled(9, { 'Retry-After': at }), ok]);
+		await apiCall.call(ctx, { method: 'GET', path: '/api/v2/products/' });
+		expect(waits()).toEqual([5000]);
+	});
+
+	test('only the detail text ("Expected available in 7 seconds.") is enough', async () => {
+		const ctx = fakeContext([throttled(7), ok]);
+		await apiCall.call(ctx, { method: 'POST', path: '/api/v2/products/', body: { sku: 'a' } });
+		expect(waits()).toEqual([7000]);
+		expect(ctx.calls).toHaveLength(2); // a throttled POST was refused before it applied anything
+	});
+
+	test('no hint at all: capped exponential backoff with jitter', async () => {
+		const bare = { status: 429, body: 'Too many requests' };
+		const ctx = fakeContext([bare, bare, bare, bare, ok]);
+		await apiCall.call(ctx, { method: 'GET', path: '/api/v2/products/' });
+		const w = waits();
+		expect(w).toHaveLength(4);
+		w.forEach((ms, attempt) => {
+			const ceiling = Math.min(RETRY.backoffCapMs, RETRY.backoffBaseMs * 2 ** attempt);
+			expect(ms).toBeGreaterThanOrEqual(ceiling / 2);
+			expect(ms).toBeLessThanOrEqual(ceiling);
+		});
+	});
+
+	test('a wait longer than the cap fails at once with a 429 NodeApiError that says what to do', async () => {
+		const ctx = fakeContext([throttled(600, { 'retry-after': '600' })]);
+		const error = await apiCall
+			.call(ctx, { method: 'GET', path: '/api/v2/dashboard/scans/', itemIndex: 3 })
+			.catch((e) => e);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.httpCode).toBe('429');
+		expect(error.context.itemIndex).toBe(3);
+		expect(error.description).toMatch(/asked to wait 600 s/);
+		expect(error.description).toMatch(/Retry On Fail|fewer executions/);
+		expect(waits()).toEqual([]);
+	});
+
+	test('the total wait budget is respected across retries', async () => {
+		const ctx = fakeContext([throttled(50, { 'retry-after': '50' })]);
+		const error = await apiCall.call(ctx, { method: 'GET', path: '/api/v2/products/' }).catch((e) => e);
+		expect(error.httpCode).toBe('429');
+		const total = waits().reduce((a, b) => a + b, 0);
+		expect(total).toBeLessThanOrEqual(RETRY.maxTotalWaitMs);
+		expect(error.description).toMatch(/Waited \d+ s in total/);
+	});
+});
+
+describe('faults', () => {
+	test('503 on a GET is retried', async () => {
+		const ctx = fakeContext([{ status: 503, body: 'busy' }, ok]);
+		const res = await apiCall.call(ctx, { method: 'GET', path: '/api/v2/products/' });
+		expect(res.status).toBe(200);
+		expect(ctx.calls).toHaveLength(2);
+	});
+
+	test('503 on a POST is not retried', async () => {
+		const ctx = fakeContext([{ status: 503, body: 'busy' }, ok]);
+		const error = await apiCall
+			.call(ctx, { method: 'POST', path: '/api/v2/products/', body: {}, itemIndex: 1 })
+			.catch((e) => e);
+		expect(error.httpCode).toBe('503');
+		expect(ctx.calls).toHaveLength(1);
+	});
+
+	test('503 on a POST that is safe to repeat is retried', async () => {
+		const ctx = fakeContext([{ status: 503 }, ok]);
+		await apiCall.call(ctx, { method: 'POST', path: '/api/v2/codes/x/', safeToRepeat: true });
+		expect(ctx.calls).toHaveLength(2);
+	});
+
+	test('a dropped connection on a GET is retried', async () => {
+		const ctx = fakeContext([networkFailure('ECONNRESET'), ok]);
+		const res = await apiCall.call(ctx, { method: 'GET', path: '/api/v2/products/' });
+		expect(res.status).toBe(200);
+		expect(ctx.calls).toHaveLength(2);
+	});
+
+	test('a dropped connection on a POST is not repeated blindly and says the outcome is unknown', async () => {
+		const ctx = fakeContext([networkFailure('ECONNRESET'), ok]);
+		const error = await apiCall
+			.call(ctx, { method: 'POST', path: '/api/v2/products/', body: {}, itemIndex: 2 })
+			.catch((e) => e);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.context.itemIndex).toBe(2);
+		expect(error.description).toMatch(/may or may not have applied/);
+		expect(ctx.calls).toHaveLength(1);
+	});
+
+	test('a dropped POST with a read-back: found means applied, no second POST', async () => {
+		const ctx = fakeContext([networkFailure('ECONNRESET'), ok]);
+		const res = await apiCall.call(ctx, {
+			method: 'POST',
+			path: '/api/v2/products/',
+			body: {},
+			readBack: async () => ({ id: 7 }),
+		});
+		expect(res.body).toEqual({ id: 7 });
+		expect(ctx.calls).toHaveLength(1);
+	});
+
+	test('a dropped POST with a read-back: not found means not applied, sent once more', async () => {
+		const ctx = fakeContext([networkFailure('ECONNRESET'), { status: 201, body: { id: 8 } }]);
+		const res = await apiCall.call(ctx, {
+			method: 'POST',
+			path: '/api/v2/products/',
+			body: {},
+			readBack: async () => undefined,
+		});
+		expect(res.body).toEqual({ id: 8 });
+		expect(ctx.calls).toHaveLength(2);
+	});
+});
+
+describe('error mapping', () => {
+	const cases = [
+		[400, { sku: ['product with this sku already exists.'], name: ['This field may not be blank.'] }, /sku: product with this sku already exists\.[\s\S]*name: This field may not be blank\./],
+		[401, { detail: 'Invalid token.' }, /UAT token/],
+		[403, { detail: 'You do not have permission to perform this action.' }, /product_create/],
+		[404, { detail: 'Not found.' }, /Check the ID/],
+		[429, { detail: 'Request was throttled. Expected available in 999 seconds.' }, /rate-limit|waited/i],
+		[500, { detail: 'Server Error' }, /Scantrust support/],
+		[503, 'Service Unavailable', /Retry later/],
+	];
+	test.each(cases)('HTTP %i becomes a NodeApiError with the item index', async (status, body, pattern) => {
+		const ctx = fakeContext([{ status, body }]);
+		const error = await apiCall
+			.call(ctx, {
+				method: 'POST',
+				path: '/api/v2/products/',
+				body: { sku: 'x' },
+				itemIndex: 4,
+				permissions: ['product_create', 'product_view'],
+			})
+			.catch((e) => e);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.httpCode).toBe(String(status));
+		expect(error.context.itemIndex).toBe(4);
+		expect(`${error.message}\n${error.description}`).toMatch(pattern);
+		// The token must never travel inside an error (n8n shows and stores errors).
+		expect(JSON.stringify(error)).not.toContain(TOKEN);
+		expect(JSON.stringify(error.toJSON ? error.toJSON() : {})).not.toContain(TOKEN);
+		expect(`${error.message}${error.description}${error.stack}`).not.toContain(TOKEN);
+	});
+
+	test('400 renders nested DRF errors of batched items as field paths', async () => {
+		const ctx = fakeContext([{ status: 400, body: { items: [{}, { extended_id: ['Invalid.'] }] } }]);
+		const error = await apiCall.call(ctx, { method: 'POST', path: '/api/v2/scm/upload/' }).catch((e) => e);
+		expect(error.description).toContain('items[1].extended_id: Invalid.');
+	});
+
+	test('a network error carries no token and names the origin', async () => {
+		const ctx = fakeContext([networkFailure('ECONNREFUSED')]);
+		const error = await apiCall.call(ctx, { method: 'POST', path: '/api/v2/products/' }).catch((e) => e);
+		expect(error.message).toMatch(/ECONNREFUSED/);
+		expect(error.description).toContain('http://127.0.0.1:9');
+		expect(JSON.stringify(error)).not.toContain(TOKEN);
+	});
+});
+
+describe('base URL', () => {
+	test.each([
+		['http://scantrust.example.com', /plain http/],
+		['https://user:pw@scantrust.example.com', /user name or password/],
+		['https://scantrust.example.com/?x=1', /query string/],
+		['https://scantrust.example.com/#top', /fragment/],
+		['not a url', /not a valid URL/],
+	])('%s is refused before any request', async (baseUrl, pattern) => {
+		const ctx = fakeContext([ok], { baseUrl });
+		const error = await apiCall.call(ctx, { method: 'GET', path: '/api/v2/me/', itemIndex: 0 }).catch((e) => e);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toMatch(pattern);
+		expect(ctx.calls).toHaveLength(0);
+	});
+
+	test('a path prefix (a proxy) is kept, and absolute next links are rebased onto it', async () => {
+		const ctx = fakeContext([ok, ok], { baseUrl: 'https://proxy.example.com/scantrust/' });
+		await apiCall.call(ctx, { method: 'GET', path: '/api/v2/products/' });
+		await apiCall.call(ctx, { method: 'GET', path: 'http://api.scantrust.com/api/v2/products/?offset=20&limit=20' });
+		expect(ctx.calls.map((c) => c.url)).toEqual([
+			'https://proxy.example.com/scantrust/api/v2/products/',
+			'https://proxy.example.com/scantrust/api/v2/products/?offset=20&limit=20',
+		]);
+	});
+});
