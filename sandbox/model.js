@@ -152,7 +152,117 @@ function renderProduct(state, p) {
   };
 }
 
+/** Special SCM fields with built-in behaviour (SPEC). */
+const SPECIAL_FIELDS = ['product', 'activation_status', 'blacklist_reason'];
+
+/**
+ * Checks the special fields of one SCM data object; returns DRF-style field errors.
+ * SCM field values themselves are stored as sent (dates are not checked, per SCMS).
+ * @param {any} state
+ * @param {Record<string, unknown>} data
+ */
+function checkScmData(state, data) {
+  /** @type {Record<string, string[]>} */
+  const errors = {};
+  for (const [k, v] of Object.entries(data)) {
+    if (v !== null && typeof v === 'object') errors[k] = ['Not a valid string.'];
+  }
+  if (data.product !== undefined && !errors.product && !findProduct(state, data.product)) {
+    errors.product = [`Product "${data.product}" does not exist.`];
+  }
+  if (data.activation_status !== undefined && !errors.activation_status && !['0', '1', '2'].includes(String(data.activation_status).trim())) {
+    errors.activation_status = [`"${data.activation_status}" is not a valid choice.`];
+  }
+  if (data.blacklist_reason !== undefined && !errors.blacklist_reason
+    && !/^(?:[0-9]|10)$/.test(String(data.blacklist_reason).trim())) {
+    errors.blacklist_reason = [`"${data.blacklist_reason}" is not a valid choice.`];
+  }
+  return errors;
+}
+
+/**
+ * Applies SCM data to one code (data already checked). Fields that are neither special
+ * nor defined on the code's campaign are silently discarded (SCMS). An empty string
+ * clears a field. Returns the names of the fields applied and the values that changed.
+ * @param {any} state
+ * @param {any} code
+ * @param {Record<string, unknown>} data
+ * @param {number} userId
+ * @param {number} now
+ */
+function applyScmData(state, code, data, userId, now) {
+  /** @type {string[]} */
+  const applied = [];
+  /** @type {{ field: string, old: unknown, new: unknown }[]} */
+  const changes = [];
+  /** @param {string} field @param {unknown} before @param {unknown} after */
+  const note = (field, before, after) => {
+    applied.push(field);
+    if (before !== after) changes.push({ field, old: before, new: after });
+  };
+  // Product first: moving a code to a product of another campaign moves the code to that
+  // campaign, and its SCM fields then decide what is kept.
+  if (data.product !== undefined) {
+    const p = findProduct(state, data.product);
+    note('product', code.product, p.id);
+    code.product = p.id;
+    code.campaign = p.campaign;
+  }
+  if (data.activation_status !== undefined) {
+    const status = Number(String(data.activation_status).trim());
+    note('activation_status', code.status, status);
+    if (status === 1 && code.status !== 1) {
+      code.activated_at = now;
+      code.activated_by = userId;
+    }
+    if (status !== 2 && data.blacklist_reason === undefined) code.blacklist_reason = 0;
+    code.status = status;
+  }
+  if (data.blacklist_reason !== undefined) {
+    const reason = Number(String(data.blacklist_reason).trim());
+    note('blacklist_reason', code.blacklist_reason, reason);
+    code.blacklist_reason = reason;
+  }
+  const keys = scmKeys(state, code.campaign);
+  for (const [k, v] of Object.entries(data)) {
+    if (SPECIAL_FIELDS.includes(k) || !keys.has(k)) continue;
+    const value = v === null || v === undefined ? '' : String(v);
+    const before = code.scm[k] ?? '';
+    if (value === '') delete code.scm[k];
+    else code.scm[k] = value;
+    note(k, before, value);
+  }
+  if (applied.length) {
+    code.scm_updated_at = now;
+    code.scm_updated_by = userId;
+    codeChanged(state, code);
+  }
+  return { applied, changes };
+}
+
+/**
+ * Codes whose `key` (extended_id, serial_number or an SCM field) equals `value`.
+ * @param {any} state
+ * @param {string} key
+ * @param {string} value
+ */
+function findCodesBy(state, key, value) {
+  if (key === 'extended_id') {
+    const c = state.codeByExt.get(value);
+    return c ? [c] : [];
+  }
+  if (key === 'serial_number') {
+    const c = state.codeBySerial.get(value);
+    return c ? [c] : [];
+  }
+  return state.codes.filter((/** @type {any} */ c) => c.scm[key] === value);
+}
+
 module.exports = {
+  SPECIAL_FIELDS,
+  checkScmData,
+  applyScmData,
+  findCodesBy,
   indexState,
   addCode,
   snapshotOf,
