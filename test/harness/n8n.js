@@ -4,14 +4,15 @@
 // (stored credentials, execution persistence) are replaced by small in-memory stand-ins.
 const path = require('node:path');
 const { mock } = require('jest-mock-extended');
-const { Container } = require('@n8n/di');
+// n8n-core keeps its own copy of the DI container; use that one.
+const { Container } = require(require.resolve('@n8n/di', { paths: [require.resolve('n8n-core')] }));
 const {
 	BinaryDataService,
 	ExecutionLifecycleHooks,
 	PollContext,
 	WorkflowExecute,
 } = require('n8n-core');
-const { createDeferredPromise, ICredentialsHelper, NodeHelpers, Workflow } = require('n8n-workflow');
+const { ICredentialsHelper, NodeHelpers, Workflow } = require('n8n-workflow');
 
 const ROOT = path.resolve(__dirname, '../..');
 const pkg = require(path.join(ROOT, 'package.json'));
@@ -119,8 +120,10 @@ class TestCredentialsHelper extends ICredentialsHelper {
 let binaryDataReady;
 async function ensureBinaryData() {
 	if (!binaryDataReady) {
+		// Binary data stays in memory (n8n's 'default' mode); the filesystem store is set up in a temp folder.
 		const service = Container.get(BinaryDataService);
-		binaryDataReady = service.init({ mode: 'default', availableModes: ['default'], localStoragePath: '' }).catch(() => service.init?.());
+		service.config.localStoragePath = require('node:fs').mkdtempSync(path.join(require('node:os').tmpdir(), 'st-binary-'));
+		binaryDataReady = service.init();
 	}
 	await binaryDataReady;
 }
@@ -168,9 +171,15 @@ async function runNode({
 		settings: {},
 	});
 	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', mock());
-	const done = createDeferredPromise();
-	hooks.addHandler('workflowExecuteAfter', (run) => done.resolve(run));
-	const additionalData = mock({ hooks, currentNodeParameters: undefined, executionId: 'test-execution' });
+	let finished;
+	const done = new Promise((resolve) => (finished = resolve));
+	hooks.addHandler('workflowExecuteAfter', (run) => finished(run));
+	const additionalData = mock({
+		hooks,
+		currentNodeParameters: undefined,
+		executionId: 'test-execution',
+		encryptedRunnerIdentity: undefined,
+	});
 	additionalData.credentialsHelper = new TestCredentialsHelper(credentials);
 	const runExecutionData = {
 		startData: {},
@@ -190,8 +199,13 @@ async function runNode({
 		},
 	};
 	const execute = new WorkflowExecute(additionalData, 'manual', runExecutionData);
-	await execute.processRunExecutionData(workflow);
-	const run = await done.promise;
+	try {
+		await execute.processRunExecutionData(workflow);
+	} catch (error) {
+		// n8n refuses to start a workflow whose parameters have issues (a required field left empty).
+		return { run: undefined, items: [], errorItems: [], outputs: [], error };
+	}
+	const run = await done;
 	const taskData = run.data.resultData.runData[node.name]?.[0];
 	const outputs = taskData?.data?.main ?? [];
 	return {

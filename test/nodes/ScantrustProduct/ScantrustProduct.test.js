@@ -1,0 +1,245 @@
+// The Product node end to end: n8n-core's WorkflowExecute runs it against the sandbox over HTTP.
+const { runNode, sandboxCredential } = require('../../harness/n8n');
+const { useSandbox, apiRequests } = require('../../helpers/sandbox');
+
+const getSandbox = useSandbox({ productCount: 45 });
+let sandbox;
+beforeEach(() => {
+	sandbox = getSandbox();
+	sandbox.reset();
+});
+
+const activeProducts = () => sandbox.state.products.filter((p) => !p.is_archived);
+const brandId = () => sandbox.state.brands[0].id;
+const product = (params, extra = {}) =>
+	runNode({
+		type: 'scantrustProduct',
+		parameters: params,
+		credentials: sandboxCredential(sandbox, extra.token),
+		input: extra.input,
+		continueOnFail: extra.continueOnFail,
+	});
+
+describe('create', () => {
+	test('creates one product per input item, SKU and name from expressions, paired', async () => {
+		const input = [
+			{ json: { sku: 'N8N-001', name: 'Olive oil 1L' } },
+			{ json: { sku: 'N8N-002', name: 'Olive oil 5L' } },
+		];
+		const { items, error } = await product(
+			{
+				operation: 'create',
+				sku: '={{ $json.sku }}',
+				name: '={{ $json.name }}',
+				brand: { __rl: true, mode: 'list', value: String(brandId()) },
+				additionalFields: { description: 'Cold pressed', client_url: 'https://brand.example.com/oil' },
+			},
+			{ input },
+		);
+		expect(error).toBeUndefined();
+		expect(items.map((i) => i.json.sku)).toEqual(['N8N-001', 'N8N-002']);
+		expect(items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		const stored = sandbox.state.products.find((p) => p.sku === 'N8N-002');
+		expect(stored).toMatchObject({ name: 'Olive oil 5L', description: 'Cold pressed' });
+		expect(stored.brand).toBe(brandId());
+		expect(apiRequests(sandbox, 'POST', '/products/')).toHaveLength(2);
+	});
+
+	test('a duplicate SKU shows the server’s field message, with the item index', async () => {
+		const taken = activeProducts()[0].sku;
+		const { error } = await product({
+			operation: 'create',
+			sku: taken,
+			name: 'Again',
+			brand: { __rl: true, mode: 'id', value: String(brandId()) },
+		});
+		expect(error.message).toContain('sku: product with this sku already exists.');
+		expect(error.httpCode).toBe('400');
+		expect(error.context.itemIndex).toBe(0);
+	});
+
+	test('continue on fail: the failing item becomes a paired error item, the others go on', async () => {
+		const taken = activeProducts()[0].sku;
+		const input = [{ json: { sku: 'FRESH-1' } }, { json: { sku: taken } }, { json: { sku: 'FRESH-2' } }];
+		const { items } = await product(
+			{
+				operation: 'create',
+				sku: '={{ $json.sku }}',
+				name: 'Thing',
+				brand: { __rl: true, mode: 'id', value: String(brandId()) },
+			},
+			{ input, continueOnFail: true },
+		);
+		expect(items).toHaveLength(3);
+		expect(items[0].json.sku).toBe('FRESH-1');
+		expect(items[1].json.error).toMatch(/product with this sku already exists/);
+		expect(items[1].pairedItem).toEqual({ item: 1 });
+		expect(items[2].json.sku).toBe('FRESH-2');
+	});
+
+	test.each([
+		['an empty SKU', { sku: '  ', name: 'x' }, /Item 0: "SKU" is empty/],
+		['a blank name', { sku: 'OK-1', name: '   ' }, /Item 0: "Name" is empty/],
+		['an empty name (n8n itself refuses the required field)', { sku: 'OK-1', name: '' }, /"Name" is required/],
+		['an expression that resolves to nothing', { sku: '={{ $json.missing }}', name: 'x' }, /"SKU" is empty/],
+	])('%s is rejected before any request', async (_, fields, pattern) => {
+		const { error } = await product({
+			operation: 'create',
+			...fields,
+			brand: { __rl: true, mode: 'id', value: String(brandId()) },
+		});
+		expect(error.message).toMatch(pattern);
+		expect(apiRequests(sandbox)).toHaveLength(0);
+	});
+
+	test('a SKU used twice in one batch is rejected before any request, naming both items', async () => {
+		const input = [{ json: { sku: 'A-1' } }, { json: { sku: 'B-1' } }, { json: { sku: 'a-1' } }];
+		const { error } = await product(
+			{
+				operation: 'create',
+				sku: '={{ $json.sku }}',
+				name: 'x',
+				brand: { __rl: true, mode: 'id', value: String(brandId()) },
+			},
+			{ input },
+		);
+		expect(error.message).toMatch(/Item 2: "SKU" "a-1" is also used by item 0/);
+		expect(error.context.itemIndex).toBe(2);
+		expect(apiRequests(sandbox)).toHaveLength(0);
+	});
+
+	test('a token without product permissions gets a 403 that names what is missing', async () => {
+		const { error } = await product(
+			{ operation: 'create', sku: 'P-403', name: 'x', brand: { __rl: true, mode: 'id', value: String(brandId()) } },
+			{ token: sandbox.tokens.noProduct },
+		);
+		expect(error.httpCode).toBe('403');
+		expect(error.description).toMatch(/product_create/);
+		expect(JSON.stringify(error)).not.toContain(sandbox.tokens.noProduct);
+	});
+
+	test('a wrong token gets a 401 that says to renew the UAT token', async () => {
+		const { error } = await product(
+			{ operation: 'get', product: { __rl: true, mode: 'id', value: '1' } },
+			{ token: 'not-a-real-token' },
+		);
+		expect(error.httpCode).toBe('401');
+		expect(error.description).toMatch(/Create a new UAT token/);
+	});
+});
+
+describe('get, update, delete', () => {
+	test('get by ID and by SKU', async () => {
+		const target = activeProducts()[3];
+		const byId = await product({ operation: 'get', product: { __rl: true, mode: 'id', value: String(target.id) } });
+		expect(byId.items[0].json).toMatchObject({ id: target.id, sku: target.sku });
+		const bySku = await product({ operation: 'get', product: { __rl: true, mode: 'sku', value: target.sku } });
+		expect(bySku.items[0].json.id).toBe(target.id);
+	});
+
+	test('an unknown ID is a 404 naming the item; an unknown SKU says so before fetching', async () => {
+		const missing = await product({ operation: 'get', product: { __rl: true, mode: 'id', value: '999999' } });
+		expect(missing.error.httpCode).toBe('404');
+		expect(missing.error.context.itemIndex).toBe(0);
+		const noSku = await product({ operation: 'get', product: { __rl: true, mode: 'sku', value: 'NOPE-404' } });
+		expect(noSku.error.message).toMatch(/no product with SKU "NOPE-404"/);
+	});
+
+	test('a non-numeric product ID is rejected before any request', async () => {
+		const { error } = await product({ operation: 'get', product: { __rl: true, mode: 'id', value: 'abc' } });
+		// n8n checks the locator's ID format itself, before the node runs
+		expect(error.message).toMatch(/A product ID is a number/);
+		expect(apiRequests(sandbox)).toHaveLength(0);
+	});
+
+	test('update changes only the given fields', async () => {
+		const target = activeProducts()[5];
+		const { items } = await product({
+			operation: 'update',
+			product: { __rl: true, mode: 'sku', value: target.sku },
+			updateFields: { name: 'Renamed', description: 'New text' },
+		});
+		expect(items[0].json).toMatchObject({ id: target.id, name: 'Renamed', sku: target.sku });
+		const stored = sandbox.state.products.find((p) => p.id === target.id);
+		expect(stored).toMatchObject({ name: 'Renamed', description: 'New text' });
+		expect(apiRequests(sandbox, 'PATCH')).toHaveLength(1);
+	});
+
+	test('update with nothing to change is rejected before any request', async () => {
+		const { error } = await product({
+			operation: 'update',
+			product: { __rl: true, mode: 'id', value: '1' },
+			updateFields: {},
+		});
+		expect(error.message).toMatch(/at least one field/);
+		expect(apiRequests(sandbox)).toHaveLength(0);
+	});
+
+	test('delete removes the product', async () => {
+		const target = activeProducts()[7];
+		const { items } = await product({ operation: 'delete', product: { __rl: true, mode: 'id', value: String(target.id) } });
+		expect(items[0].json).toEqual({ id: target.id, deleted: true });
+		expect(sandbox.state.products.find((p) => p.id === target.id)).toBeUndefined();
+	});
+});
+
+describe('get many', () => {
+	test('Return All follows every page', async () => {
+		const { items } = await product({ operation: 'getMany', returnAll: true, filters: {} });
+		expect(items).toHaveLength(activeProducts().length);
+		expect(new Set(items.map((i) => i.json.id)).size).toBe(items.length);
+	});
+
+	test('Limit asks for no more than needed', async () => {
+		const { items } = await product({ operation: 'getMany', returnAll: false, limit: 5, filters: {} });
+		expect(items).toHaveLength(5);
+		const requests = apiRequests(sandbox, 'GET', '/products/');
+		expect(requests).toHaveLength(1);
+		expect(requests[0].query.limit).toBe('5');
+	});
+
+	test('SKU and archived filters', async () => {
+		const target = activeProducts()[2];
+		const one = await product({ operation: 'getMany', returnAll: true, filters: { sku: target.sku } });
+		expect(one.items.map((i) => i.json.id)).toEqual([target.id]);
+		const archived = await product({ operation: 'getMany', returnAll: true, filters: { archived: 'archived' } });
+		const expected = sandbox.state.products.filter((p) => p.is_archived).length;
+		expect(archived.items).toHaveLength(expected);
+		expect(archived.items.every((i) => i.json.is_archived === true)).toBe(true);
+	});
+});
+
+describe('pagination over many pages', () => {
+	const getBig = useSandbox({ productCount: 260, publicOrigin: 'http://api.scantrust.com' });
+
+	test('Return All: every product once, one request per page of 100, next links rebased', async () => {
+		const big = getBig();
+		big.clearLog();
+		const { items, error } = await runNode({
+			type: 'scantrustProduct',
+			parameters: { operation: 'getMany', returnAll: true, filters: { ordering: 'sku' } },
+			credentials: sandboxCredential(big),
+		});
+		expect(error).toBeUndefined();
+		const expected = big.state.products.filter((p) => !p.is_archived).length;
+		expect(items).toHaveLength(expected);
+		expect(new Set(items.map((i) => i.json.id)).size).toBe(expected);
+		const pages = apiRequests(big, 'GET', '/products/');
+		expect(pages).toHaveLength(Math.ceil(expected / 100));
+		// the `next` links name http://api.scantrust.com; every request still went to the sandbox
+		expect(pages.every((p) => p.token === 'full')).toBe(true);
+		global.paginationFigures = { ...(global.paginationFigures ?? {}), returnAll: { items: expected, requests: pages.length } };
+	});
+
+	test('Limit 150 stops after the second page', async () => {
+		const big = getBig();
+		big.clearLog();
+		const { items } = await runNode({
+			type: 'scantrustProduct',
+			parameters: { operation: 'getMany', returnAll: false, limit: 150, filters: {} },
+			credentials: sandboxCredential(big),
+		});
+		expect(items).toHaveLength(150);
+		expect(apiRequests(big, 'GET', '/products/')).toHaveLength(2);
+	});
+});
