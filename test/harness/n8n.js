@@ -17,32 +17,35 @@ const { ICredentialsHelper, NodeHelpers, Workflow } = require('n8n-workflow');
 const ROOT = path.resolve(__dirname, '../..');
 const pkg = require(path.join(ROOT, 'package.json'));
 
-/** Loads every node and credential the package declares, from the built dist/, as n8n does. */
-function loadPackage() {
-	const nodes = {};
-	for (const file of pkg.n8n.nodes) {
-		const exported = require(path.join(ROOT, file));
-		const NodeClass = Object.values(exported)[0];
-		const instance = new NodeClass();
-		nodes[`${pkg.name}.${instance.description.name}`] = instance;
-	}
-	const credentials = {};
-	for (const file of pkg.n8n.credentials) {
-		const exported = require(path.join(ROOT, file));
-		const CredentialClass = Object.values(exported)[0];
-		const instance = new CredentialClass();
-		credentials[instance.name] = instance;
-	}
-	return { nodes, credentials };
+/**
+ * Loads the package's nodes and credential from the built dist/, as n8n does from the "n8n"
+ * attribute of package.json. Nodes load on first use, so one node's tests do not depend on
+ * another node being built.
+ */
+const loaded = { nodes: {}, credentials: {} };
+
+function loadNode(type) {
+	if (loaded.nodes[type]) return loaded.nodes[type];
+	const name = type.slice(pkg.name.length + 1);
+	const file = pkg.n8n.nodes.find((entry) => {
+		const base = path.basename(entry, '.node.js');
+		return base.charAt(0).toLowerCase() + base.slice(1) === name;
+	});
+	if (!file) throw new Error(`package.json lists no node named ${name}`);
+	const NodeClass = Object.values(require(path.join(ROOT, file)))[0];
+	loaded.nodes[type] = new NodeClass();
+	return loaded.nodes[type];
 }
 
-const loaded = loadPackage();
+for (const file of pkg.n8n.credentials) {
+	const CredentialClass = Object.values(require(path.join(ROOT, file)))[0];
+	const instance = new CredentialClass();
+	loaded.credentials[instance.name] = instance;
+}
 
 const nodeTypes = {
 	getByName(type) {
-		const node = loaded.nodes[type];
-		if (!node) throw new Error(`Unknown node type ${type}`);
-		return node;
+		return loadNode(type);
 	},
 	getByNameAndVersion(type, version) {
 		return NodeHelpers.getVersionedNodeType(this.getByName(type), version);
@@ -248,4 +251,4 @@ async function runPoll({ type, parameters, credentials, staticData, mode = 'trig
 	return { result, staticData: workflow.staticData, workflow };
 }
 
-module.exports = { loadPackage, nodeTypes, runNode, runPoll, sandboxCredential, ROOT, pkg };
+module.exports = { loadNode, nodeTypes, runNode, runPoll, sandboxCredential, ROOT, pkg };
