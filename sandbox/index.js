@@ -14,7 +14,7 @@ const { buildState, normalizeSeed, createRng, uuidFrom, hash32 } = require('./se
 const { indexState } = require('./model');
 const { createScanStore, seedScans, addLiveScans } = require('./scanstore');
 
-const ROUTE_MODULES = ['products', 'scans', 'scm', 'codes', 'workorders'];
+const ROUTE_MODULES = ['products', 'scans', 'scm', 'codes', 'workorders', 'ingestion'];
 
 /**
  * @typedef {object} SandboxOptions

@@ -24,17 +24,16 @@ const QR_PREFIX = 'https://qr.sandbox-foods.test/q/';
  * @param {any} rt
  * @param {any} wo
  * @param {number} quantity
- * @param {{ ids?: string[], scm?: Record<string, string>[] }} [custom] uploaded IDs and per-code data (ingestion)
  */
-function generateCodes(rt, wo, quantity, custom = {}) {
+function generateCodes(rt, wo, quantity) {
   const state = rt.state;
   const product = productById(state, wo.product);
   const now = rt.now();
   const created = [];
   const start = state.codes.filter((/** @type {any} */ c) => c.workorder === wo.id).length;
   for (let i = 0; i < quantity; i++) {
-    let ext = custom.ids ? custom.ids[i] : extendedId(rt.rng);
-    while (!custom.ids && state.codeByExt.has(ext)) ext = extendedId(rt.rng);
+    let ext = extendedId(rt.rng);
+    while (state.codeByExt.has(ext)) ext = extendedId(rt.rng);
     const code = {
       id: state.nextIds.code++, extended_id: ext,
       serial_number: wo.use_serial_number ? String(state.nextSerial++) : null,
@@ -122,7 +121,7 @@ function renderWorkorder(rt, wo) {
  * Creates a work order in state `new` and schedules its completion.
  * @param {any} rt
  * @param {Record<string, any>} fields
- * @param {(wo: any) => void} [generate] custom generation (ingestion); default: SID codes
+ * @param {false} [generate] false: the caller makes the codes and sets the state itself (ingestion)
  */
 function createWorkorder(rt, fields, generate) {
   const state = rt.state;
@@ -135,9 +134,9 @@ function createWorkorder(rt, fields, generate) {
     printing_partner: fields.printing_partner ?? null,
   };
   state.workorders.push(wo);
+  if (generate === false) return wo;
   rt.schedule(rt.options.jobDelayMs, () => {
-    if (generate) generate(wo);
-    else generateCodes(rt, wo, wo.quantity);
+    generateCodes(rt, wo, wo.quantity);
     wo.state = 'completed';
     wo.completed_at = rt.now();
   });
@@ -228,4 +227,3 @@ module.exports = (rt) => [
 ];
 
 module.exports.createWorkorder = createWorkorder;
-module.exports.generateCodes = generateCodes;
