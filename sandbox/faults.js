@@ -32,6 +32,8 @@ const { createRng, hash32 } = require('./seed');
  *   throttle?: { retryAfter: number }, error?: { status: number }, labels: string[] }} Decision
  */
 
+const KINDS = ['hang', 'drop', 'throttle', 'errors', 'spikes'];
+
 /** @param {number} seed */
 function createFaults(seed) {
   /** @type {any} */
@@ -42,11 +44,10 @@ function createFaults(seed) {
   let burstUntil = 0;
   /** @type {any} */
   let burstRule = null;
-  let generation = 0;
 
   /** @param {any} raw @param {string} kind */
   const toRules = (raw, kind) => (raw ? (Array.isArray(raw) ? raw : [raw]) : []).map((rule, i) => ({
-    kind, rule, matched: 0, fired: 0, rng: createRng(hash32(seed, generation, kind.length, i)),
+    kind, rule, matched: 0, fired: 0, rng: createRng(hash32(seed, KINDS.indexOf(kind), i)),
   }));
 
   /** @param {RuleState} r @param {string} method @param {string} path */
@@ -77,7 +78,6 @@ function createFaults(seed) {
     /** Replaces the active faults. @param {any} next */
     set(next) {
       spec = next ? { ...next } : {};
-      generation++;
       requestCount = 0;
       burstUntil = 0;
       rules = [

@@ -46,8 +46,9 @@ function normalizeOptions(o) {
     seed: normalizeSeed(o.seed),
     now,
     scanCount: o.scanCount ?? 3000,
-    productCount: o.productCount ?? 45,
-    codeCount: o.codeCount ?? 4000,
+    // At least one (generic) product per brand.
+    productCount: Math.max(3, o.productCount ?? 45),
+    codeCount: Math.max(0, o.codeCount ?? 4000),
     latencyMs: o.latencyMs ?? 0,
     jobDelayMs: o.jobDelayMs ?? 2000,
     liveScansPerMinute: o.liveScansPerMinute ?? 0,

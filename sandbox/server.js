@@ -78,6 +78,7 @@ function throttledBody(wait) {
  */
 function compileRoutes(routes) {
   return routes.map((r) => {
+    /** @type {string[]} */
     const names = [];
     const source = r.path.replace(/:(\w+)/g, (/** @type {string} */ _m, /** @type {string} */ name) => {
       names.push(name);

@@ -45,8 +45,8 @@ function codeFilter(ctx) {
   const ids = (name) => {
     const values = q.getAll(name).flatMap((/** @type {string} */ v) => v.split(',')).map((/** @type {string} */ v) => v.trim()).filter(Boolean);
     if (!values.length) return undefined;
-    const nums = values.map(toInt);
-    if (nums.some((n) => n === undefined)) {
+    const nums = values.map((/** @type {string} */ v) => toInt(v));
+    if (nums.some((/** @type {number | undefined} */ n) => n === undefined)) {
       errors[name] = ['Enter a whole number.'];
       return undefined;
     }

@@ -310,7 +310,7 @@ function createIngestion(ctx, action) {
       ...(action === 'add-to-workorder' ? { ingestion_key: String(body.ingestion_key) } : {}),
     },
     result_data: {},
-    uploaded_file: null,
+    uploaded_file: /** @type {string | null} */ (null),
     codes: mode === 'api' ? codes : null,
     /** @type {{ data: Buffer, filename: string } | null} */
     file: null,

@@ -142,7 +142,7 @@ module.exports = (rt) => [
           // is_archived defaults to 0 (not archived), as documented.
           const archived = queryBool(q, 'is_archived') ?? false;
           let items = ctx.state.products.filter((/** @type {any} */ p) => p.is_archived === archived);
-          const sku = q.get('sku__exact') ?? q.get('sku');
+          const sku = q.get('sku__exact');
           if (sku !== null && sku !== '') items = items.filter((/** @type {any} */ p) => p.sku === sku);
           items = search(items, q.get('search'), (/** @type {any} */ p) => [p.sku, p.name]);
           items = order(items, q.get('ordering'), PRODUCT_ORDERING, 'id');

@@ -105,7 +105,8 @@ function readFilters(ctx) {
     else activation = Number(status);
   }
   const flagsRaw = q.get('flags');
-  const flags = flagsRaw ? flagsRaw.split(',').map((f) => f.trim()).filter(Boolean) : [];
+  /** @type {string[]} */
+  const flags = flagsRaw ? flagsRaw.split(',').map((/** @type {string} */ f) => f.trim()).filter(Boolean) : [];
   // Any other parameter named like an SCM field filters on that field's value.
   const scmKeys = new Set(allScmKeys(state));
   /** @type {[string, string][]} */
