@@ -191,7 +191,13 @@ async function startSandbox(options = {}) {
     if (liveTimer) clearInterval(liveTimer);
     liveTimer = null;
     if (opts.liveScansPerMinute > 0) {
-      liveTimer = setInterval(() => addLiveScans(rt, { count: 1, lagMs: opts.liveScanLagMs }), 60000 / opts.liveScansPerMinute);
+      liveTimer = setInterval(() => {
+        try {
+          addLiveScans(rt, { count: 1, lagMs: opts.liveScanLagMs });
+        } catch {
+          // No active code to scan (tiny seeds): nothing arrives.
+        }
+      }, 60000 / opts.liveScansPerMinute);
     }
   }
   startLiveScans();
