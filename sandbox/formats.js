@@ -80,15 +80,15 @@ function parseMultipart(body, boundary) {
   if (pos < 0) return null;
   for (;;) {
     pos += delimiter.length;
-    if (body.slice(pos, pos + 2).toString() === '--') return parts; // closing delimiter
-    if (body.slice(pos, pos + 2).toString() !== '\r\n') return null;
+    if (body.subarray(pos, pos + 2).toString() === '--') return parts; // closing delimiter
+    if (body.subarray(pos, pos + 2).toString() !== '\r\n') return null;
     pos += 2;
     const headerEnd = body.indexOf('\r\n\r\n', pos);
     if (headerEnd < 0) return null;
-    const headers = body.slice(pos, headerEnd).toString('utf8').split('\r\n');
+    const headers = body.subarray(pos, headerEnd).toString('utf8').split('\r\n');
     const next = body.indexOf(Buffer.concat([Buffer.from('\r\n'), delimiter]), headerEnd + 4);
     if (next < 0) return null;
-    const data = body.slice(headerEnd + 4, next);
+    const data = body.subarray(headerEnd + 4, next);
     let name = '';
     /** @type {string | undefined} */
     let filename;
