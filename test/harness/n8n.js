@@ -3,7 +3,6 @@
 // authenticate applied) against the sandbox over real HTTP. Only the database-backed parts of n8n
 // (stored credentials, execution persistence) are replaced by small in-memory stand-ins.
 const path = require('node:path');
-const { mock } = require('jest-mock-extended');
 // n8n-core keeps its own copy of the DI container; use that one.
 const { Container } = require(require.resolve('@n8n/di', { paths: [require.resolve('n8n-core')] }));
 const {
@@ -15,6 +14,23 @@ const {
 const { ICredentialsHelper, NodeHelpers, Workflow } = require('n8n-workflow');
 
 const ROOT = path.resolve(__dirname, '../..');
+
+/**
+ * Stands in for the parts of n8n's server-side execution data the harness does not provide
+ * (database hooks, push messages): every property not given is a function that does nothing,
+ * as jest-mock-extended's mock() would give, but usable outside jest (benchmarks).
+ */
+function stub(values = {}) {
+	const noops = {};
+	return new Proxy(values, {
+		get(target, key) {
+			if (key in target) return target[key];
+			if (key === 'then' || typeof key === 'symbol') return undefined;
+			noops[key] = noops[key] ?? (() => undefined);
+			return noops[key];
+		},
+	});
+}
 const pkg = require(path.join(ROOT, 'package.json'));
 
 /**
@@ -173,11 +189,11 @@ async function runNode({
 		active: false,
 		settings: {},
 	});
-	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', mock());
+	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', stub());
 	let finished;
 	const done = new Promise((resolve) => (finished = resolve));
 	hooks.addHandler('workflowExecuteAfter', (run) => finished(run));
-	const additionalData = mock({
+	const additionalData = stub({
 		hooks,
 		currentNodeParameters: undefined,
 		executionId: 'test-execution',
@@ -237,7 +253,7 @@ async function runPoll({ type, parameters, credentials, staticData, mode = 'trig
 		settings: {},
 		staticData: staticData ?? {},
 	});
-	const additionalData = mock({ currentNodeParameters: undefined });
+	const additionalData = stub({ currentNodeParameters: undefined });
 	additionalData.credentialsHelper = new TestCredentialsHelper(credentials);
 	const context = new PollContext(
 		workflow,
@@ -251,4 +267,4 @@ async function runPoll({ type, parameters, credentials, staticData, mode = 'trig
 	return { result, staticData: workflow.staticData, workflow };
 }
 
-module.exports = { loadNode, nodeTypes, runNode, runPoll, sandboxCredential, ROOT, pkg };
+module.exports = { stub, loadNode, nodeTypes, runNode, runPoll, sandboxCredential, ROOT, pkg };
