@@ -37,6 +37,7 @@ if (dependenciesStale()) {
 }
 run('lint (n8n verification rule set)', 'npm', ['run', '--silent', 'lint']);
 run('build', 'npm', ['run', '--silent', 'build']);
+run('n8n community package scanner rules (source and tarball)', 'npm', ['run', '--silent', 'scan']);
 run('unit and integration tests', 'npx', ['jest', '--ci']);
 if (process.env.SKIP_E2E !== '1' && fs.existsSync(path.join(root, 'test', 'e2e', 'run.js'))) {
 	run('end-to-end tests in a real n8n', 'node', ['test/e2e/run.js']);
