@@ -11,6 +11,7 @@ async function searchList(
 	paginationToken: string | undefined,
 	label: (entry: IDataObject) => string,
 	extraQs: IDataObject = {},
+	value: (entry: IDataObject) => string = (entry) => String(entry.id),
 ): Promise<INodeListSearchResult> {
 	const offset = Number(paginationToken ?? 0) || 0;
 	const body = await apiRequest.call(context, {
@@ -20,7 +21,7 @@ async function searchList(
 	});
 	const results = ((body.results as IDataObject[] | undefined) ?? []).map((entry) => ({
 		name: label(entry),
-		value: String(entry.id),
+		value: value(entry),
 	}));
 	// Filter here too: not every Scantrust list documents a `search` parameter.
 	const needle = (filter ?? '').toLowerCase();
@@ -68,5 +69,40 @@ export async function searchWorkOrderTemplates(
 ): Promise<INodeListSearchResult> {
 	return await searchList(this, '/api/v2/workorders/templates/', filter, paginationToken, (template) =>
 		String(template.name ?? template.id),
+	);
+}
+
+/** Code upload templates are chosen by their key (a string Scantrust provides), not by ID. */
+export async function searchIngestionTemplates(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	return await searchList(
+		this,
+		'/api/v2/ingestion/templates/',
+		filter,
+		paginationToken,
+		(template) => `${String(template.name ?? template.key)} (${String(template.key)})`,
+		{},
+		(template) => String(template.key),
+	);
+}
+
+/** Recent code upload records, newest first, chosen by their key. */
+export async function searchIngestionRecords(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	return await searchList(
+		this,
+		'/api/v2/ingestion/',
+		filter,
+		paginationToken,
+		(record) =>
+			`${String(record.description || record.key)} (${String(record.status ?? '')}, ${String(record.created_at ?? '').slice(0, 16).replace('T', ' ')})`,
+		{},
+		(record) => String(record.key),
 	);
 }

@@ -1,0 +1,144 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeParameterResourceLocator,
+	INodeProperties,
+} from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { productLocator } from '../../shared/descriptions';
+import { resolveProductId } from '../../shared/lookups';
+import { apiRequest } from '../../shared/transport';
+import { positiveInteger, requiredString } from '../../shared/validate';
+import { findWorkOrderByReference } from '../../shared/workOrders';
+import { waitParameters, waitSettings } from '../../shared/waiting';
+import { waitUntilGenerated } from './completion';
+
+/** WOSID lists all five for creating a work order. */
+const PERMISSIONS = ['workorder_view', 'workorder_create', 'workorder_edit', 'workorder_cancel', 'workorder_archive'];
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Reference',
+		name: 'reference',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. WO-2026-0042',
+		description: 'Your name for the work order; must be unique within your company',
+	},
+	{
+		displayName: 'Quantity',
+		name: 'quantity',
+		type: 'number',
+		required: true,
+		typeOptions: { minValue: 1 },
+		default: 1000,
+		description: 'How many codes to generate',
+	},
+	{
+		...productLocator,
+		required: false,
+		description: 'The product the codes are assigned to. Leave empty to assign them later.',
+	},
+	{
+		displayName: 'Activate on Complete',
+		name: 'activateOnComplete',
+		type: 'boolean',
+		default: false,
+		description: 'Whether the codes are active as soon as they are generated',
+	},
+	{
+		displayName: 'Use Serial Numbers',
+		name: 'useSerialNumber',
+		type: 'boolean',
+		default: true,
+		description: 'Whether each code also gets a serial number',
+	},
+	{
+		displayName: 'Wait for Completion',
+		name: 'waitForCompletion',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to wait until the codes are generated and return the completed work order (with its code file link)',
+	},
+	...waitParameters('code generation', { waitForCompletion: [true] }),
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: [
+			{
+				displayName: 'Remarks',
+				name: 'remarks',
+				type: 'string',
+				typeOptions: { rows: 2 },
+				default: '',
+				description: 'A description of the work order; Get Many searches it too',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { operation: ['create'] } }, properties);
+
+/** True when the optional product locator holds a value. */
+function hasProduct(context: IExecuteFunctions, itemIndex: number): boolean {
+	const locator = context.getNodeParameter('product', itemIndex, { mode: 'list', value: '' }) as
+		| INodeParameterResourceLocator
+		| string;
+	const raw = typeof locator === 'object' && locator ? locator.value : locator;
+	return raw !== undefined && raw !== null && String(raw).trim() !== '';
+}
+
+export function validate(this: IExecuteFunctions, itemIndex: number): void {
+	requiredString(this, itemIndex, 'reference', 'Reference');
+	positiveInteger(this, itemIndex, this.getNodeParameter('quantity', itemIndex, 0), 'Quantity');
+	if (this.getNodeParameter('waitForCompletion', itemIndex, false)) waitSettings(this, itemIndex);
+}
+
+/** References are unique per company: two items with the same one would fail half-way through. */
+export function validateAll(this: IExecuteFunctions, itemIndexes: number[]): void {
+	const seen = new Map<string, number>();
+	for (const i of itemIndexes) {
+		const reference = requiredString(this, i, 'reference', 'Reference');
+		const first = seen.get(reference);
+		if (first !== undefined) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`Item ${i}: "Reference" "${reference}" is also used by item ${first}; each work order needs its own reference`,
+				{ itemIndex: i },
+			);
+		}
+		seen.set(reference, i);
+	}
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const reference = requiredString(this, itemIndex, 'reference', 'Reference');
+	const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const body: IDataObject = {
+		reference,
+		quantity: positiveInteger(this, itemIndex, this.getNodeParameter('quantity', itemIndex, 0), 'Quantity'),
+		activate_on_complete: this.getNodeParameter('activateOnComplete', itemIndex, false) as boolean,
+		// Documented as required with "default true": always sent, so either reading works.
+		use_serial_number: this.getNodeParameter('useSerialNumber', itemIndex, true) as boolean,
+	};
+	if (typeof additional.remarks === 'string' && additional.remarks.trim()) body.remarks = additional.remarks.trim();
+	if (hasProduct(this, itemIndex)) body.product = await resolveProductId.call(this, itemIndex);
+
+	const created = await apiRequest.call(this, {
+		method: 'POST',
+		path: '/api/v2/workorders/create-sid/',
+		body,
+		itemIndex,
+		permissions: PERMISSIONS,
+		// If the connection drops after sending, the reference (unique per company) tells whether it was created.
+		readBack: async () => await findWorkOrderByReference.call(this, reference, itemIndex),
+	});
+	if (!this.getNodeParameter('waitForCompletion', itemIndex, false)) return created;
+	return await waitUntilGenerated.call(this, Number(created.id), itemIndex, waitSettings(this, itemIndex));
+}

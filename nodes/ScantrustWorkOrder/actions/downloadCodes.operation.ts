@@ -1,0 +1,79 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { downloadFile } from '../../shared/transport';
+import { requiredString } from '../../shared/validate';
+import { resolveWorkOrder, workOrderLocator, workOrderLocatorValue } from '../../shared/workOrders';
+import { waitParameters, waitSettings } from '../../shared/waiting';
+import { isGenerated, waitUntilGenerated } from './completion';
+
+/** WOD lists the download permissions; reading the work order itself needs `workorder_view`. */
+const PERMISSIONS = ['workorder_view', 'workorder_download', 'workorder_sid_download'];
+
+const properties: INodeProperties[] = [
+	{ ...workOrderLocator, description: 'The work order whose codes to download' },
+	{
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		required: true,
+		default: 'data',
+		hint: 'The name of the output binary field to put the zip file in',
+	},
+	{
+		displayName: 'Wait for Completion',
+		name: 'waitForCompletion',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to wait for the codes to be generated first, instead of failing when they are not ready',
+	},
+	...waitParameters('code generation', { waitForCompletion: [true] }),
+];
+
+export const description = updateDisplayOptions({ show: { operation: ['downloadCodes'] } }, properties);
+
+export function validate(this: IExecuteFunctions, itemIndex: number): void {
+	workOrderLocatorValue(this, itemIndex);
+	requiredString(this, itemIndex, 'binaryPropertyName', 'Put Output File in Field');
+	if (this.getNodeParameter('waitForCompletion', itemIndex, false)) waitSettings(this, itemIndex);
+}
+
+/** A reference may hold characters a file name cannot. */
+function fileNameFor(workOrder: IDataObject): string {
+	const base = String(workOrder.reference ?? `workorder-${String(workOrder.id)}`).replace(/[^A-Za-z0-9._-]+/g, '_');
+	return `${base || `workorder-${String(workOrder.id)}`}.zip`;
+}
+
+/**
+ * The work order's zip (codes.csv, manifest.json, parameters.txt, ...) from its `codegen_file`
+ * link. The link points at a file store, so it is fetched without the UAT token.
+ */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const property = requiredString(this, itemIndex, 'binaryPropertyName', 'Put Output File in Field');
+	let workOrder = await resolveWorkOrder.call(this, itemIndex, PERMISSIONS);
+	if (!isGenerated(workOrder) && this.getNodeParameter('waitForCompletion', itemIndex, false)) {
+		workOrder = await waitUntilGenerated.call(this, Number(workOrder.id), itemIndex, waitSettings(this, itemIndex));
+	}
+	if (!isGenerated(workOrder)) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`Work order ${String(workOrder.reference ?? workOrder.id)} has no code file yet (state: ${String(workOrder.state ?? 'unknown')})`,
+			{
+				itemIndex,
+				description:
+					'Scantrust generates the codes in the background. Turn on "Wait for Completion" here, or run "Wait for Completion" before this step.',
+			},
+		);
+	}
+	const file = await downloadFile.call(this, String(workOrder.codegen_file), itemIndex);
+	const fileName = fileNameFor(workOrder);
+	// The link is a time-limited key to the file: it is not passed on in the output.
+	const json: IDataObject = { ...workOrder };
+	delete json.codegen_file;
+	return [
+		{
+			json: { ...json, fileName, fileSize: file.data.length },
+			binary: { [property]: await this.helpers.prepareBinaryData(file.data, fileName, 'application/zip') },
+		},
+	];
+}

@@ -1,0 +1,55 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { returnAllOrLimit } from '../../shared/descriptions';
+import { getAll } from '../../shared/transport';
+import { WORKORDER_VIEW } from '../../shared/workOrders';
+
+const properties: INodeProperties[] = [
+	...returnAllOrLimit({}, 'work orders'),
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			{
+				displayName: 'Archived',
+				name: 'archived',
+				type: 'options',
+				default: 'active',
+				options: [
+					{ name: 'Active Only', value: 'active' },
+					{ name: 'Archived Only', value: 'archived' },
+				],
+				description: 'Scantrust lists active work orders unless asked for archived ones',
+			},
+			{
+				displayName: 'Search',
+				name: 'search',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. WO-2026',
+				description: 'Text found in the reference or the remarks',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { operation: ['getMany'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number);
+	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const qs: IDataObject = { is_archived: filters.archived === 'archived' ? 1 : 0 };
+	if (typeof filters.search === 'string' && filters.search.trim()) qs.search = filters.search.trim();
+	return await getAll.call(this, {
+		path: '/api/v2/workorders/',
+		qs,
+		limit,
+		itemIndex,
+		permissions: WORKORDER_VIEW,
+	});
+}

@@ -1,0 +1,120 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeParameterResourceLocator,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { apiRequest, paginate } from './transport';
+import { invalid } from './validate';
+
+/** Finding a work order, for the Work Order node and the Code Upload node's "Add to Work Order". */
+
+export const WORKORDER_VIEW = ['workorder_view'];
+
+export const workOrderLocator: INodeProperties = {
+	displayName: 'Work Order',
+	name: 'workOrder',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			typeOptions: { searchListMethod: 'searchWorkOrders', searchable: true },
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. 5101',
+			validation: [
+				{
+					type: 'regex',
+					properties: { regex: '^\\s*\\d+\\s*$', errorMessage: 'A work order ID is a number' },
+				},
+			],
+		},
+		{
+			displayName: 'By Reference',
+			name: 'reference',
+			type: 'string',
+			placeholder: 'e.g. WO-2026-0042',
+		},
+	],
+};
+
+/** The locator's mode and value, checked before any request. */
+export function workOrderLocatorValue(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	name = 'workOrder',
+): { mode: string; value: string } {
+	const locator = context.getNodeParameter(name, itemIndex, { mode: 'list', value: '' }) as
+		| INodeParameterResourceLocator
+		| string;
+	const mode = typeof locator === 'object' && locator ? String(locator.mode ?? 'id') : 'id';
+	const raw = typeof locator === 'object' && locator ? locator.value : locator;
+	const value = raw === undefined || raw === null ? '' : String(raw).trim();
+	if (!value) throw invalid(context, itemIndex, 'Work Order', 'is empty');
+	if ((mode === 'id' || mode === 'list') && !/^\d+$/.test(value)) {
+		throw invalid(context, itemIndex, 'Work Order', `must be a numeric work order ID (got "${value}")`);
+	}
+	return { mode, value };
+}
+
+export async function getWorkOrder(
+	this: IExecuteFunctions,
+	id: number,
+	itemIndex: number,
+	permissions: string[] = WORKORDER_VIEW,
+): Promise<IDataObject> {
+	return await apiRequest.call(this, {
+		method: 'GET',
+		path: `/api/v2/workorders/${id}/`,
+		itemIndex,
+		permissions,
+	});
+}
+
+/**
+ * Finds a work order by its exact reference (unique within the company). The documented
+ * `search` matches parts of the reference and the remarks, so the results are filtered for an
+ * exact match; archived work orders are listed separately and keep their reference.
+ */
+export async function findWorkOrderByReference(
+	this: IExecuteFunctions,
+	reference: string,
+	itemIndex: number,
+	permissions: string[] = WORKORDER_VIEW,
+): Promise<IDataObject | undefined> {
+	for (const archived of [0, 1]) {
+		const pages = paginate.call(this, {
+			path: '/api/v2/workorders/',
+			qs: { search: reference, is_archived: archived },
+			itemIndex,
+			permissions,
+		});
+		for await (const page of pages) {
+			const match = page.find((workOrder) => workOrder.reference === reference);
+			if (match) return match;
+		}
+	}
+	return undefined;
+}
+
+/** The work order a locator names, as Scantrust returns it. */
+export async function resolveWorkOrder(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	permissions: string[] = WORKORDER_VIEW,
+	name = 'workOrder',
+): Promise<IDataObject> {
+	const { mode, value } = workOrderLocatorValue(this, itemIndex, name);
+	if (mode !== 'reference') return await getWorkOrder.call(this, Number(value), itemIndex, permissions);
+	const found = await findWorkOrderByReference.call(this, value, itemIndex, permissions);
+	if (!found) throw invalid(this, itemIndex, 'Work Order', `has no match: no work order with reference "${value}"`);
+	return found;
+}
