@@ -55,3 +55,70 @@ export function isoDate(
 	}
 	return text;
 }
+
+/** A whole number within [min, max], e.g. an activation status (0–2) or a blacklist reason (1–10). */
+export function integerInRange(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+	label: string,
+	min: number,
+	max: number,
+): number {
+	const text = String(value ?? '').trim();
+	const number = typeof value === 'number' ? value : text === '' ? NaN : Number(text);
+	if (!Number.isInteger(number) || number < min || number > max) {
+		throw invalid(context, itemIndex, label, `must be a whole number from ${min} to ${max} (got "${text}")`);
+	}
+	return number;
+}
+
+/**
+ * A code identifier (extended ID or serial number). Scantrust IDs carry no whitespace or control
+ * characters (GS1 IDs may carry other punctuation, so only those are refused); a scan URL pasted
+ * instead of the ID is a common mistake worth naming.
+ */
+export function codeIdentifier(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+	label: string,
+): string {
+	const text = value === undefined || value === null ? '' : String(value).trim();
+	if (!text) throw invalid(context, itemIndex, label, 'is empty');
+	if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+		throw invalid(
+			context,
+			itemIndex,
+			label,
+			`looks like a URL ("${text}"); give the code's own ID, e.g. the last part of the scan URL`,
+		);
+	}
+	if (/\s/.test(text) || hasControlCharacter(text)) {
+		throw invalid(context, itemIndex, label, `must not contain spaces, line breaks or control characters (got "${text}")`);
+	}
+	return text;
+}
+
+/** A field key (SCM field keys are slugs such as `lot_number`), also used in query names (`scm_<key>`). */
+export function fieldKey(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+	label: string,
+): string {
+	const text = value === undefined || value === null ? '' : String(value).trim();
+	if (!text) throw invalid(context, itemIndex, label, 'is empty');
+	if (!/^[A-Za-z0-9_-]+$/.test(text)) {
+		throw invalid(context, itemIndex, label, `must be a field key of letters, digits, "_" or "-" (got "${text}")`);
+	}
+	return text;
+}
+
+function hasControlCharacter(text: string): boolean {
+	for (let i = 0; i < text.length; i++) {
+		const code = text.charCodeAt(i);
+		if (code < 0x20 || code === 0x7f) return true;
+	}
+	return false;
+}

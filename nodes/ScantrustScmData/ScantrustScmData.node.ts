@@ -1,0 +1,32 @@
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { runOperation } from '../shared/router';
+import { operations, properties } from './actions';
+
+export class ScantrustScmData implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Scantrust SCM Data',
+		name: 'scantrustScmData',
+		icon: { light: 'file:../../icons/scantrust.svg', dark: 'file:../../icons/scantrust.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"]}}',
+		description: 'Write supply-chain (SCM) data to Scantrust codes, in batches or as a background task',
+		defaults: { name: 'Scantrust SCM Data' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'scantrustApi', required: true }],
+		properties,
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await runOperation.call(this, operations);
+	}
+}

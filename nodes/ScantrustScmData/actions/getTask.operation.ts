@@ -1,0 +1,28 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { checkTaskId, getTask } from './task';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Task ID',
+		name: 'taskId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. {{ $json.task_id }}',
+		description: 'The task_id returned by "Update Async"',
+	},
+];
+
+export const description = updateDisplayOptions({ show: { operation: ['getTask'] } }, properties);
+
+export function validate(this: IExecuteFunctions, itemIndex: number): void {
+	checkTaskId(this, itemIndex, this.getNodeParameter('taskId', itemIndex, ''));
+}
+
+/** Reports the task as it is, failed or not: reading a state is not an error. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const taskId = checkTaskId(this, itemIndex, this.getNodeParameter('taskId', itemIndex, ''));
+	return await getTask.call(this, taskId, itemIndex);
+}

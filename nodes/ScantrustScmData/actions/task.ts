@@ -1,0 +1,74 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { apiRequest, waitFor } from '../../shared/transport';
+import type { WaitOptions } from '../../shared/transport/wait';
+import { invalid } from '../../shared/validate';
+
+/** SCM async tasks (`GET /api/v2/scm/tasks/{id}/`, scantrust-api.md §4.4), shared by Update Async and Get Task. */
+
+export const TASK_PERMISSIONS = ['codes_view'];
+
+/**
+ * The client code seen calling the API uses pending, in-progress, complete and failed; the docs say
+ * "pending, running, error". Anything not known to be still running is final (the reference's advice).
+ */
+const RUNNING = new Set(['pending', 'in-progress', 'in_progress', 'running', 'queued', 'started']);
+const FAILED = new Set(['failed', 'error', 'failure']);
+
+export function isRunning(task: IDataObject): boolean {
+	return RUNNING.has(String(task.state ?? '').toLowerCase());
+}
+
+export function hasFailed(task: IDataObject): boolean {
+	return FAILED.has(String(task.state ?? '').toLowerCase());
+}
+
+/** A task ID goes into the URL path, so it must be one path segment. */
+export function checkTaskId(context: IExecuteFunctions, itemIndex: number, value: unknown): string {
+	const text = value === undefined || value === null ? '' : String(value).trim();
+	if (!text) throw invalid(context, itemIndex, 'Task ID', 'is empty');
+	if (!/^[A-Za-z0-9_.:-]+$/.test(text)) {
+		throw invalid(context, itemIndex, 'Task ID', `must be the task_id Scantrust returned, e.g. 3f2b…-…; got "${text}"`);
+	}
+	return text;
+}
+
+export async function getTask(this: IExecuteFunctions, taskId: string, itemIndex: number): Promise<IDataObject> {
+	return await apiRequest.call(this, {
+		method: 'GET',
+		path: `/api/v2/scm/tasks/${encodeURIComponent(taskId)}/`,
+		itemIndex,
+		permissions: TASK_PERMISSIONS,
+	});
+}
+
+export async function waitForTask(
+	this: IExecuteFunctions,
+	taskId: string,
+	itemIndex: number,
+	intervalMs: number,
+	timeoutMs: number,
+): Promise<IDataObject> {
+	const wait: WaitOptions<IDataObject> = {
+		what: `SCM task ${taskId} to finish`,
+		itemIndex,
+		intervalMs,
+		timeoutMs,
+		check: async () => {
+			const task = await getTask.call(this, taskId, itemIndex);
+			return { done: !isRunning(task), value: task, state: String(task.state ?? 'unknown') };
+		},
+	};
+	// `.call` loses the generic; the check above returns tasks.
+	return (await waitFor.call(this, wait)) as IDataObject;
+}
+
+export function taskFailedError(context: IExecuteFunctions, task: IDataObject, itemIndex: number): NodeOperationError {
+	const name = task.reference ? `${String(task.reference)} (${String(task.id)})` : String(task.id);
+	return new NodeOperationError(context.getNode(), `The SCM task ${name} ended in state "${String(task.state)}"`, {
+		itemIndex,
+		description:
+			'Scantrust checks the values of an async update in the background (an unknown product, a bad activation status or blacklist reason) and does not say which one failed. See the task under "Code Transactions" in the Scantrust portal, fix the data and run the node again.',
+	});
+}

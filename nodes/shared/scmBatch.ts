@@ -1,0 +1,282 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { asNodeError, errorItem } from './router';
+import type { CodeSelector } from './scmFields';
+import { SCM_UPLOAD_PERMISSIONS } from './scmFields';
+import { apiCall } from './transport';
+import { TIMEOUT_MS } from './transport/constants';
+import { apiError, renderFieldErrors } from './transport/errors';
+
+/**
+ * Synchronous SCM updates across input items (`POST /api/v2/scm/upload/`, scantrust-api.md §4.2):
+ * items go in batches, one request per batch, paced under the `scm_update` limit by the
+ * transport; every output item is paired with its input item and says what happened to its code.
+ * Shared by the SCM Data node (Update) and the Code node (Activate, Blacklist, ...).
+ */
+
+/** One input item's update: how its code(s) are selected and the fields written. */
+export interface ScmUpdate extends CodeSelector {
+	itemIndex: number;
+	data: IDataObject;
+}
+
+export interface ScmBatchOptions {
+	batchSize: number;
+	/** advice for a 504, where the async upload is the documented way out */
+	timeoutHint: string;
+}
+
+const SYNC_PATH = '/api/v2/scm/upload/';
+
+type NodeError = NodeApiError | NodeOperationError;
+
+interface Rejection {
+	update: ScmUpdate;
+	problems: string[];
+	body: JsonObject;
+}
+
+type BatchOutcome =
+	| { kind: 'applied'; written: IDataObject | undefined }
+	| { kind: 'rejected'; rejected: Rejection[]; accepted: ScmUpdate[]; body: JsonObject }
+	| { kind: 'failed'; error: NodeError; notApplied: boolean };
+
+/** Statuses after which Scantrust certainly applied nothing of the batch (§1.5: 400 and the sync 504). */
+const NOTHING_APPLIED = ['400', '401', '403', '404', '405', '413', '415', '429', '504'];
+
+/**
+ * Sends the updates in batches, in input order, and returns one output item per update. Without
+ * continue-on-fail the first failed batch stops the run with an error that says which items were
+ * already applied and which were never sent. With it, only the failed batch's items become error
+ * items; when Scantrust rejected single items of a batch (400), the rest of that batch, which was
+ * not applied either, is sent again on its own so one bad item does not fail its neighbours.
+ */
+export async function updateCodesInBatches(
+	this: IExecuteFunctions,
+	updates: ScmUpdate[],
+	options: ScmBatchOptions,
+): Promise<INodeExecutionData[]> {
+	const batches = splitIntoBatches(updates, options.batchSize);
+	const continueOnFail = this.continueOnFail();
+	const output: INodeExecutionData[] = [];
+
+	for (let number = 0; number < batches.length; number++) {
+		let pending = batches[number];
+		for (let round = 1; pending.length; round++) {
+			const outcome = await sendBatch.call(this, pending, options.timeoutHint);
+			if (outcome.kind === 'applied') {
+				output.push(...pending.map((update) => resultItem(update, outcome.written)));
+				break;
+			}
+			if (!continueOnFail) throw batchError(this, outcome, batches, number);
+			if (outcome.kind === 'failed') {
+				output.push(...pending.map((update) => errorItem(this, outcome.error, update.itemIndex)));
+				break;
+			}
+			output.push(...outcome.rejected.map((r) => errorItem(this, rejectionError(this, r), r.update.itemIndex)));
+			if (round >= 2) {
+				// Rejected twice: stop resending and say so for the items that were never applied.
+				const notApplied = new NodeApiError(this.getNode(), outcome.body, {
+					message: 'Not applied: Scantrust rejected this item’s batch twice because of other items in it',
+					description: 'Run the node again for this item.',
+					httpCode: '400',
+					itemIndex: outcome.accepted[0]?.itemIndex,
+				});
+				output.push(...outcome.accepted.map((update) => errorItem(this, notApplied, update.itemIndex)));
+				break;
+			}
+			pending = outcome.accepted;
+		}
+	}
+	return output;
+}
+
+/** Consecutive updates with the same data key, at most `size` per batch (`data_key` is per request). */
+function splitIntoBatches(updates: ScmUpdate[], size: number): ScmUpdate[][] {
+	const batches: ScmUpdate[][] = [];
+	for (const update of updates) {
+		const last = batches[batches.length - 1];
+		if (last && last.length < size && last[0].dataKey === update.dataKey) last.push(update);
+		else batches.push([update]);
+	}
+	return batches;
+}
+
+async function sendBatch(this: IExecuteFunctions, batch: ScmUpdate[], timeoutHint: string): Promise<BatchOutcome> {
+	const { dataKey, itemIndex } = batch[0];
+	let response: { status: number; body: unknown };
+	try {
+		response = await apiCall.call(this, {
+			method: 'POST',
+			path: SYNC_PATH,
+			body: { data_key: dataKey, items: batch.map((update) => ({ [dataKey]: update.key, ...update.data })) },
+			itemIndex,
+			permissions: SCM_UPLOAD_PERMISSIONS,
+			throttleScope: 'scm',
+			timeoutMs: TIMEOUT_MS.scmSync,
+			// Writing the same values again leaves the codes as they are, so a batch whose answer was
+			// lost (dropped connection, 502/503) may be sent again.
+			safeToRepeat: true,
+			// 400: per-item errors to map onto the input items; 504: the documented sync timeout,
+			// which retrying would only repeat.
+			acceptStatuses: [400, 504],
+		});
+	} catch (error) {
+		const nodeError = asNodeError(this, error, itemIndex);
+		return { kind: 'failed', error: nodeError, notApplied: nothingApplied(nodeError) };
+	}
+
+	if (response.status === 504) {
+		const error = new NodeApiError(
+			this.getNode(),
+			{ httpCode: '504' },
+			{
+				message: 'Scantrust timed out on the synchronous SCM update (HTTP 504); it applied nothing of this request',
+				description: `Synchronous updates give up after about 60 seconds. ${timeoutHint}`,
+				httpCode: '504',
+				itemIndex,
+				failure: { cause: 'temporarily-unavailable' },
+			},
+		);
+		return { kind: 'failed', error, notApplied: true };
+	}
+
+	if (response.status === 400) {
+		const body = (response.body && typeof response.body === 'object' ? response.body : {}) as JsonObject;
+		const perItem = Array.isArray(body.items) && body.items.length === batch.length ? body.items : undefined;
+		const rejected: Rejection[] = [];
+		const accepted: ScmUpdate[] = [];
+		batch.forEach((update, position) => {
+			const entry = perItem?.[position];
+			const problems = renderFieldErrors(entry);
+			if (problems.length) rejected.push({ update, problems, body: entry as JsonObject });
+			else accepted.push(update);
+		});
+		if (rejected.length) return { kind: 'rejected', rejected, accepted, body };
+		const error = apiError(this.getNode(), {
+			status: 400,
+			body,
+			method: 'POST',
+			path: SYNC_PATH,
+			itemIndex,
+			permissions: SCM_UPLOAD_PERMISSIONS,
+		});
+		return { kind: 'failed', error, notApplied: true };
+	}
+
+	const answer = (response.body ?? {}) as IDataObject;
+	const written = answer.items && typeof answer.items === 'object' ? (answer.items as IDataObject) : undefined;
+	return { kind: 'applied', written };
+}
+
+function nothingApplied(error: NodeError): boolean {
+	const httpCode = error instanceof NodeApiError ? error.httpCode : null;
+	// No HTTP code: the credential or base URL was refused before sending, or the network failed
+	// after the transport's retries, in which case the outcome is unknown.
+	if (!httpCode) return !(error instanceof NodeApiError);
+	return NOTHING_APPLIED.includes(httpCode);
+}
+
+/** What the server's `items` map (key value → fields written) says about one update. */
+function resultItem(update: ScmUpdate, written: IDataObject | undefined): INodeExecutionData {
+	const sent = Object.keys(update.data);
+	const reported = written?.[update.key];
+	const codeFound = Array.isArray(reported);
+	const reportedFields = codeFound ? (reported as unknown[]).map(String) : [];
+	let fieldsWritten = sent.filter((field) => reportedFields.includes(field));
+	// Names we did not send (another spelling): trust the server's list rather than report nothing.
+	if (codeFound && !fieldsWritten.length) fieldsWritten = reportedFields;
+	const fieldsNotWritten = sent.filter((field) => !fieldsWritten.includes(field));
+	const json: IDataObject = {
+		[update.dataKey]: update.key,
+		updated: fieldsWritten.length > 0,
+		codeFound,
+		fieldsWritten,
+		fieldsNotWritten,
+	};
+	if (!written) json.reason = 'Scantrust’s answer did not list the updated codes';
+	else if (!codeFound) json.reason = `No code has ${update.dataKey} "${update.key}"`;
+	else if (fieldsNotWritten.length) {
+		json.reason = `Not written: ${fieldsNotWritten.join(', ')}. Scantrust discards fields that are not set up in the code’s campaign.`;
+	}
+	return { json, pairedItem: { item: update.itemIndex } };
+}
+
+function rejectionError(context: IExecuteFunctions, rejection: Rejection): NodeApiError {
+	const { update, problems, body } = rejection;
+	return new NodeApiError(context.getNode(), body, {
+		message: `Scantrust rejected the update of ${update.dataKey} "${update.key}": ${problems.join('; ')}`,
+		description:
+			'Nothing was written for this item. Fix the value and run the node again for it; the other items of its batch were sent without it.',
+		httpCode: '400',
+		itemIndex: update.itemIndex,
+	});
+}
+
+/** The error that stops the run: what failed, and exactly which items were and were not applied. */
+function batchError(
+	context: IExecuteFunctions,
+	outcome: Exclude<BatchOutcome, { kind: 'applied' }>,
+	batches: ScmUpdate[][],
+	failed: number,
+): NodeError {
+	const batch = batches[failed];
+	const where = `batch ${failed + 1} of ${batches.length}, ${describeItems(batch)}`;
+	const progress = describeProgress(batches, failed, outcome.kind === 'rejected' || outcome.notApplied);
+
+	if (outcome.kind === 'rejected') {
+		const lines = outcome.rejected.map(
+			(r) => `Item ${r.update.itemIndex} (${r.update.dataKey} "${r.update.key}"): ${r.problems.join('; ')}`,
+		);
+		const shown = lines.slice(0, 20);
+		if (lines.length > shown.length) shown.push(`… and ${lines.length - shown.length} more`);
+		const first = outcome.rejected[0];
+		return new NodeApiError(context.getNode(), outcome.body, {
+			message: `Scantrust rejected ${outcome.rejected.length} of ${batch.length} items in ${where}: ${lines[0]}${lines.length > 1 ? ` (and ${lines.length - 1} more)` : ''}`,
+			description: [...shown, progress, 'Fix these items, or turn on "Continue On Fail" to apply the others and get the rejected ones as error items.'].join('\n'),
+			httpCode: '400',
+			itemIndex: first.update.itemIndex,
+		});
+	}
+
+	const error = outcome.error;
+	error.message = `${error.message} (${where})`;
+	error.description = [error.description, progress].filter(Boolean).join('\n');
+	return error;
+}
+
+function describeProgress(batches: ScmUpdate[][], failed: number, notApplied: boolean): string {
+	const applied = batches.slice(0, failed).flat();
+	const notSent = batches.slice(failed + 1).flat();
+	const lines = [
+		notApplied
+			? `Nothing of batch ${failed + 1} was applied.`
+			: `Batch ${failed + 1} may or may not have been applied: the answer never came.`,
+		applied.length
+			? `Already applied: ${failed === 1 ? 'batch 1' : `batches 1–${failed}`} (${describeItems(applied)}).`
+			: 'No earlier batch: nothing was applied before it.',
+	];
+	if (notSent.length) {
+		const range = failed + 2 === batches.length ? `batch ${batches.length}` : `batches ${failed + 2}–${batches.length}`;
+		lines.push(`Not sent: ${range} (${describeItems(notSent)}).`);
+	}
+	lines.push('Running the node again is safe: items that were applied get the same values again.');
+	return lines.join('\n');
+}
+
+/** "item 4", "items 0–99", "items 0–3, 7, 9–12" (at most 10 ranges, then a count). */
+export function describeItems(updates: Array<{ itemIndex: number }>): string {
+	const indexes = updates.map((update) => update.itemIndex).sort((a, b) => a - b);
+	if (indexes.length === 1) return `item ${indexes[0]}`;
+	const ranges: string[] = [];
+	for (let start = 0; start < indexes.length; ) {
+		let end = start;
+		while (end + 1 < indexes.length && indexes[end + 1] === indexes[end] + 1) end++;
+		ranges.push(end === start ? String(indexes[start]) : `${indexes[start]}–${indexes[end]}`);
+		start = end + 1;
+	}
+	const shown = ranges.slice(0, 10);
+	const rest = ranges.length - shown.length;
+	return `items ${shown.join(', ')}${rest > 0 ? ` and ${rest} more ranges` : ''}`;
+}
