@@ -1,13 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeParameterResourceLocator } from 'n8n-workflow';
 
 import { apiRequest } from './transport';
+import type { ScantrustContext } from './transport';
 import { invalid } from './validate';
 
 export const PRODUCT_VIEW = ['product_view'];
 
 /** Finds a product by its exact SKU (unique within the company), as the API documents with `sku__exact`. */
 export async function findProductBySku(
-	this: IExecuteFunctions,
+	this: ScantrustContext,
 	sku: string,
 	itemIndex: number,
 ): Promise<IDataObject | undefined> {

@@ -89,7 +89,7 @@ export async function runOperation(
 		}
 		try {
 			const result = await operation.execute.call(this, i);
-			output.push(...toItems(result, i));
+			pushItems(output, result, i);
 		} catch (caught) {
 			if (!continueOnFail) throw asNodeError(this, caught, i);
 			output.push(errorItem(this, caught, i));
@@ -98,15 +98,20 @@ export async function runOperation(
 	return [output];
 }
 
-function toItems(result: OperationResult, itemIndex: number): INodeExecutionData[] {
+/**
+ * Appends one item's results to the output, paired with the input item. One loop and one object
+ * per result: a spread `push(...list)` overflows the call stack beyond ~100,000 results (a large
+ * scan export), and an extra copy per result shows in exports of that size.
+ */
+function pushItems(output: INodeExecutionData[], result: OperationResult, itemIndex: number): void {
 	const list = Array.isArray(result) ? result : [result];
-	return list.map((entry) => {
-		const item: INodeExecutionData =
-			entry && typeof entry === 'object' && 'json' in entry && typeof entry.json === 'object'
-				? (entry as INodeExecutionData)
-				: { json: entry as IDataObject };
-		return { ...item, pairedItem: { item: itemIndex } };
-	});
+	for (const entry of list) {
+		if (entry && typeof entry === 'object' && 'json' in entry && typeof entry.json === 'object') {
+			output.push({ ...(entry as INodeExecutionData), pairedItem: { item: itemIndex } });
+		} else {
+			output.push({ json: entry as IDataObject, pairedItem: { item: itemIndex } });
+		}
+	}
 }
 
 function pairedIndex(item: INodeExecutionData): number {

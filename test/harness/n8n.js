@@ -239,8 +239,10 @@ async function runNode({
 /**
  * Runs a polling trigger's poll() once through n8n-core's PollContext, with the given static
  * data object (mutated in place, as n8n keeps it between polls) and mode ('trigger' | 'manual').
+ * `pollBudgetMs` sets what getPollBudgetMs() answers (n8n-core's default: 5 minutes); `null`
+ * plays a host older than n8n-workflow 2.38, which has no getPollBudgetMs at all.
  */
-async function runPoll({ type, parameters, credentials, staticData, mode = 'trigger', credentialId }) {
+async function runPoll({ type, parameters, credentials, staticData, mode = 'trigger', credentialId, pollBudgetMs }) {
 	await ensureBinaryData();
 	const node = nodeDefinition(type, parameters, { credentialId });
 	delete node.onError;
@@ -261,7 +263,14 @@ async function runPoll({ type, parameters, credentials, staticData, mode = 'trig
 		additionalData,
 		mode,
 		mode === 'manual' ? 'manual' : 'trigger',
+		undefined,
+		undefined,
+		undefined,
+		undefined,
+		undefined,
+		typeof pollBudgetMs === 'number' ? () => pollBudgetMs : undefined,
 	);
+	if (pollBudgetMs === null) context.getPollBudgetMs = undefined;
 	const nodeType = nodeTypes.getByNameAndVersion(node.type, 1);
 	const result = await nodeType.poll.call(context);
 	return { result, staticData: workflow.staticData, workflow };
