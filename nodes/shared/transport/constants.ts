@@ -33,3 +33,10 @@ export const LIST_PAGE_SIZE = 100;
 
 /** Scan export pages (cursor mode). The sandbox documents its own maximum; see docs/api-assumptions.md. */
 export const SCAN_PAGE_SIZE = 1000;
+
+/**
+ * Code files for a code upload (file mode): Scantrust documents "at most 100 MB". Read as MiB,
+ * the larger reading, so a file the file store would take is never refused here; a file between
+ * the two readings gets the file store's own "too large" answer.
+ */
+export const MAX_CODE_FILE_BYTES = 100 * 1024 * 1024;

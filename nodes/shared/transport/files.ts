@@ -1,5 +1,5 @@
-import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestOptions, INode } from 'n8n-workflow';
+import { NodeApiError, randomString, sleep } from 'n8n-workflow';
 
 import { RETRY, TIMEOUT_MS } from './constants';
 import { cancelSignal } from './context';
@@ -67,4 +67,134 @@ export async function downloadFile(
 			hint: 'Download links expire; run the node again to get a fresh link.',
 		});
 	}
+}
+
+/** A pre-signed POST the API handed out (code upload in file mode), and the file to send with it. */
+export interface PresignedUpload {
+	url: string;
+	/** every form field the API issued, sent back as given */
+	fields: IDataObject;
+	file: Buffer;
+	fileName: string;
+	contentType: string;
+	itemIndex?: number;
+	/** what the user should know if the upload fails (e.g. which record now waits for its file) */
+	hint?: string;
+}
+
+/**
+ * Uploads a file to a pre-signed POST link (S3 style). The link is the authorization, so the
+ * request goes through the plain `httpRequest` helper and never carries the UAT token. Every
+ * issued field goes first, in the order given, and the file last: S3 ignores fields after the
+ * file part. Sending the same file to the same key again just replaces it, so network failures
+ * and 5xx answers are retried.
+ */
+export async function uploadToPresignedUrl(
+	this: ScantrustContext,
+	upload: PresignedUpload,
+): Promise<{ status: number; body: string }> {
+	const parsed = new URL(upload.url);
+	const path = parsed.pathname;
+	const signal = cancelSignal(this);
+	const form = multipartForm(upload.fields, upload.file, upload.fileName, upload.contentType);
+	for (let attempt = 0; ; attempt++) {
+		const options: IHttpRequestOptions = {
+			method: 'POST',
+			url: upload.url,
+			// A ready Buffer with its own boundary: every n8n version sends it byte for byte, with a Content-Length,
+			// which S3's POST upload requires (no chunked bodies).
+			body: form.body,
+			headers: { 'Content-Type': form.contentType },
+			encoding: 'text',
+			json: false,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: TIMEOUT_MS.file,
+			...(signal ? { abortSignal: signal } : {}),
+		};
+		let response: { statusCode: number; body: unknown; headers: IDataObject };
+		try {
+			response = await this.helpers.httpRequest(options);
+		} catch (error) {
+			const code = networkCode(error);
+			if (code && attempt + 1 < RETRY.maxAttempts && !signal?.aborted) {
+				await sleep(backoffMs(attempt));
+				continue;
+			}
+			throw networkError(this.getNode(), {
+				method: 'POST',
+				path,
+				origin: parsed.origin,
+				code,
+				itemIndex: upload.itemIndex,
+				hint: upload.hint,
+			});
+		}
+		const status = response.statusCode;
+		const text = Buffer.isBuffer(response.body) ? response.body.toString('utf8') : String(response.body ?? '');
+		if (status >= 200 && status < 300) return { status, body: text };
+		if ([500, 502, 503, 504].includes(status) && attempt + 1 < RETRY.maxAttempts) {
+			await sleep(backoffMs(attempt));
+			continue;
+		}
+		throw fileStoreError(this.getNode(), status, text, path, upload);
+	}
+}
+
+/** multipart/form-data with the fields in order and the file part last, named `file` as S3 expects. */
+function multipartForm(
+	fields: IDataObject,
+	file: Buffer,
+	fileName: string,
+	contentType: string,
+): { body: Buffer; contentType: string } {
+	let boundary = `----n8nScantrust${randomString(24)}`;
+	while (file.includes(boundary)) boundary = `----n8nScantrust${randomString(24)}`;
+	const quoted = (value: string) => value.replace(/[\r\n"]/g, '_');
+	const parts: Buffer[] = [];
+	for (const [name, value] of Object.entries(fields)) {
+		const text = typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value ?? '');
+		parts.push(
+			Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${quoted(name)}"\r\n\r\n${text}\r\n`, 'utf8'),
+		);
+	}
+	parts.push(
+		Buffer.from(
+			`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${quoted(fileName)}"\r\nContent-Type: ${contentType}\r\n\r\n`,
+			'utf8',
+		),
+		file,
+		Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8'),
+	);
+	return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+/** The file store answers in S3's XML (`<Code>`, `<Message>`), not in the API's JSON, and knows nothing of UAT permissions. */
+function fileStoreError(
+	node: INode,
+	status: number,
+	text: string,
+	path: string,
+	upload: PresignedUpload,
+): NodeApiError {
+	const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1];
+	const reason = /<Message>([^<]*)<\/Message>/.exec(text)?.[1];
+	const summary = [code, reason].filter(Boolean).join(': ');
+	const advice =
+		code === 'EntityTooLarge'
+			? 'The file is larger than the file store accepts (Scantrust documents at most 100 MB); split it into smaller files.'
+			: status === 403
+				? 'The upload link was refused: it is valid for 30 minutes and only with every field Scantrust issued. Run the node again to get a fresh link.'
+				: 'Run the node again; if it keeps failing, contact Scantrust support with the time of the failure.';
+	return new NodeApiError(
+		node,
+		{ httpCode: String(status), body: text.slice(0, 500) },
+		{
+			message: `The file store refused the upload (HTTP ${status}, POST ${path})${summary ? `: ${summary}` : ''}`,
+			description: [advice, upload.hint].filter(Boolean).join('\n'),
+			httpCode: String(status),
+			itemIndex: upload.itemIndex,
+			...(status >= 500 ? { failure: { cause: 'temporarily-unavailable' as const } } : {}),
+		},
+	);
 }

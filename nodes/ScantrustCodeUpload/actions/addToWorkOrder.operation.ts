@@ -1,0 +1,58 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { resolveWorkOrder, workOrderLocator, workOrderLocatorValue } from '../../shared/workOrders';
+import { ALLOW_POSTED_DUPLICATES_OPTION, ID_FORMAT_OPTION, uploadParameters } from './upload/parameters';
+import type { UploadAction } from './upload/run';
+import { runUpload, validateUpload } from './upload/run';
+
+const properties: INodeProperties[] = [
+	{
+		...workOrderLocator,
+		description: 'The existing work order the codes are added to',
+		modes: [
+			...(workOrderLocator.modes ?? []),
+			{
+				displayName: 'By Ingestion Key',
+				name: 'ingestionKey',
+				type: 'string',
+				placeholder: 'e.g. ik_4f7hq2m9x0ab',
+			},
+		],
+	},
+	...uploadParameters([ALLOW_POSTED_DUPLICATES_OPTION, ID_FORMAT_OPTION]),
+];
+
+export const description = updateDisplayOptions({ show: { operation: ['addToWorkOrder'] } }, properties);
+
+/** Scantrust identifies the work order by its ingestion key; a chosen work order is asked for its key. */
+const action: UploadAction = {
+	endpoint: 'add-to-workorder',
+	check(itemIndex) {
+		workOrderLocatorValue(this, itemIndex);
+	},
+	async fields(itemIndex): Promise<IDataObject> {
+		const { mode, value } = workOrderLocatorValue(this, itemIndex);
+		if (mode === 'ingestionKey') return { ingestion_key: value };
+		const workOrder = await resolveWorkOrder.call(this, itemIndex);
+		if (typeof workOrder.ingestion_key !== 'string' || !workOrder.ingestion_key) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`Work order ${String(workOrder.reference ?? workOrder.id)} came without an ingestion key`,
+				{
+					itemIndex,
+					description: 'Copy the ingestion key from the work order in the Scantrust portal and choose "By Ingestion Key".',
+				},
+			);
+		}
+		return { ingestion_key: workOrder.ingestion_key };
+	},
+};
+
+export async function validate(this: IExecuteFunctions, itemIndex: number): Promise<void> {
+	await validateUpload.call(this, action, itemIndex);
+}
+
+export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<INodeExecutionData[]> {
+	return await runUpload.call(this, action, itemIndexes);
+}

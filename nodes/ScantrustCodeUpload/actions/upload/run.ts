@@ -1,0 +1,195 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { asNodeError, errorItem } from '../../../shared/router';
+import { apiRequest, uploadToPresignedUrl } from '../../../shared/transport';
+import { waitSettings } from '../../../shared/waiting';
+import { getRecord, waitForRecord } from '../records';
+import { checkCodeFile, readCodeFile } from './codeFile';
+import { codeProblemsError, collectCodes } from './codesFromItems';
+import { idFormat, uploadSettings } from './settings';
+
+/** UPC lists these for code uploads; Scantrust names no smaller set per endpoint. */
+export const INGESTION_CREATE = [
+	'ingestion_view',
+	'ingestion_code_create',
+	'ingestion_cancel',
+	'workorder_view',
+	'workorder_download',
+	'workorder_sid_download',
+	'product_view',
+];
+
+/** What differs between Create from Template, Add to Work Order and Add SIDs. */
+export interface UploadAction {
+	endpoint: 'create-from-template' | 'add-to-workorder' | 'add-sids';
+	/** the operation's own settings, checked without any request */
+	check(this: IExecuteFunctions, itemIndex: number): void;
+	/** the operation's own body fields (may look things up, e.g. a work order's ingestion key) */
+	fields(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject>;
+}
+
+function source(context: IExecuteFunctions): 'items' | 'file' {
+	return context.getNodeParameter('source', 0, 'items') === 'file' ? 'file' : 'items';
+}
+
+/** Per-item checks before anything is sent. In api mode the upload's settings come from its first item, checked there. */
+export async function validateUpload(this: IExecuteFunctions, action: UploadAction, itemIndex: number): Promise<void> {
+	if (source(this) !== 'file') return;
+	uploadSettings(this, itemIndex);
+	action.check.call(this, itemIndex);
+	await checkCodeFile(this, itemIndex);
+}
+
+/** Runs an upload operation: one upload of all items (api mode) or one upload per item's file. */
+export async function runUpload(
+	this: IExecuteFunctions,
+	action: UploadAction,
+	itemIndexes: number[],
+): Promise<INodeExecutionData[]> {
+	return source(this) === 'file'
+		? await uploadFiles.call(this, action, itemIndexes)
+		: await uploadItems.call(this, action, itemIndexes);
+}
+
+async function uploadItems(
+	this: IExecuteFunctions,
+	action: UploadAction,
+	itemIndexes: number[],
+): Promise<INodeExecutionData[]> {
+	const continueOnFail = this.continueOnFail();
+	const first = itemIndexes[0];
+	const output: INodeExecutionData[] = [];
+	let collected;
+	try {
+		uploadSettings(this, first);
+		action.check.call(this, first);
+		collected = collectCodes(this, itemIndexes, idFormat(this, first));
+	} catch (error) {
+		if (!continueOnFail) throw asNodeError(this, error, first);
+		return [{ ...errorItem(this, error, first), pairedItem: itemIndexes.map((item) => ({ item })) }];
+	}
+	const { codes, problems } = collected;
+	if (problems.length) {
+		if (!continueOnFail) throw codeProblemsError(this, problems, itemIndexes.length);
+		// Continue on fail: each item with a problem gets its own error item; the others are uploaded.
+		const byItem = new Map<number, string[]>();
+		for (const { itemIndex, problem } of problems) byItem.set(itemIndex, [...(byItem.get(itemIndex) ?? []), problem]);
+		for (const [itemIndex, lines] of byItem) {
+			const error = new NodeOperationError(this.getNode(), lines.join('; '), { itemIndex });
+			output.push(errorItem(this, error, itemIndex));
+		}
+	}
+	if (!codes.length) return output;
+
+	const sent = codes.map((code) => code.itemIndex);
+	const paired = sent.map((item) => ({ item }));
+	try {
+		const body: IDataObject = {
+			...uploadSettings(this, sent[0]),
+			...(await action.fields.call(this, sent[0])),
+			mode: 'api',
+			codes: codes.map((code) => code.record),
+		};
+		const created = await apiRequest.call(this, {
+			method: 'POST',
+			path: `/api/v2/ingestion/codes/${action.endpoint}/`,
+			body,
+			itemIndex: sent[0],
+			permissions: INGESTION_CREATE,
+			hint: 'All input items were sent as one upload; the error concerns the upload as a whole.',
+		});
+		const record = await outcome.call(this, recordKey(this, created, sent[0]), sent[0]);
+		output.push({ json: record, pairedItem: paired });
+	} catch (error) {
+		if (!continueOnFail) throw asNodeError(this, error, sent[0]);
+		output.push({ ...errorItem(this, error, sent[0]), pairedItem: paired });
+	}
+	return output;
+}
+
+async function uploadFiles(
+	this: IExecuteFunctions,
+	action: UploadAction,
+	itemIndexes: number[],
+): Promise<INodeExecutionData[]> {
+	const output: INodeExecutionData[] = [];
+	for (const itemIndex of itemIndexes) {
+		try {
+			output.push({ json: await uploadFile.call(this, action, itemIndex), pairedItem: { item: itemIndex } });
+		} catch (error) {
+			if (!this.continueOnFail()) throw asNodeError(this, error, itemIndex);
+			output.push(errorItem(this, error, itemIndex));
+		}
+	}
+	return output;
+}
+
+/** File mode (IFILE): create the record, POST the file to the pre-signed link, then ask for processing. */
+async function uploadFile(this: IExecuteFunctions, action: UploadAction, itemIndex: number): Promise<IDataObject> {
+	const file = await readCodeFile(this, itemIndex);
+	const created = await apiRequest.call(this, {
+		method: 'POST',
+		path: `/api/v2/ingestion/codes/${action.endpoint}/`,
+		body: {
+			...uploadSettings(this, itemIndex),
+			...(await action.fields.call(this, itemIndex)),
+			mode: 'file',
+			filetype: file.filetype,
+		},
+		itemIndex,
+		permissions: INGESTION_CREATE,
+	});
+	const key = recordKey(this, created, itemIndex);
+	const fields = created.fields;
+	if (typeof created.url !== 'string' || !fields || typeof fields !== 'object' || Array.isArray(fields)) {
+		throw new NodeOperationError(this.getNode(), `Scantrust created code upload ${key} but gave no upload link`, {
+			itemIndex,
+			description: 'The answer to a file-mode upload should carry "url" and "fields". Nothing was uploaded; try again.',
+		});
+	}
+	const waiting = `Code upload ${key} was created and waits for its file (status "uploading"); run the node again to start a new upload.`;
+	await uploadToPresignedUrl.call(this, {
+		url: created.url,
+		fields: fields as IDataObject,
+		file: file.data,
+		fileName: file.fileName,
+		contentType: file.mimeType,
+		itemIndex,
+		hint: waiting,
+	});
+	await apiRequest.call(this, {
+		method: 'POST',
+		path: '/api/v2/ingestion/codes/process-from-file/',
+		body: { record: key },
+		itemIndex,
+		permissions: INGESTION_CREATE,
+		hint: waiting,
+		// Asking twice is refused (the record has left "uploading"), so a lost answer is settled by looking at the record.
+		readBack: async () => {
+			const record = await getRecord.call(this, key, itemIndex);
+			return record.status && record.status !== 'uploading' ? { record_key: key } : undefined;
+		},
+	});
+	return await outcome.call(this, key, itemIndex);
+}
+
+/** The record key of a create answer; Scantrust documents only that the answer "carries the record key". */
+function recordKey(context: IExecuteFunctions, created: IDataObject, itemIndex: number): string {
+	const key = created.record_key ?? created.key;
+	if (typeof key !== 'string' || !key) {
+		throw new NodeOperationError(context.getNode(), 'Scantrust accepted the upload but its answer carried no record key', {
+			itemIndex,
+			description: 'Find the upload with "Get Many Records" before uploading again, so no code is uploaded twice.',
+		});
+	}
+	return key;
+}
+
+/** The record after the upload: processed (and checked) when waiting, else as it is now. */
+async function outcome(this: IExecuteFunctions, key: string, itemIndex: number): Promise<IDataObject> {
+	if (this.getNodeParameter('waitForCompletion', itemIndex, false)) {
+		return await waitForRecord.call(this, key, itemIndex, waitSettings(this, itemIndex));
+	}
+	return await getRecord.call(this, key, itemIndex);
+}

@@ -1,0 +1,19 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { waitParameters, waitSettings } from '../../shared/waiting';
+import { recordKeyValue, recordLocator, waitForRecord } from './records';
+
+const properties: INodeProperties[] = [recordLocator, ...waitParameters('code upload')];
+
+export const description = updateDisplayOptions({ show: { operation: ['waitForCompletion'] } }, properties);
+
+export function validate(this: IExecuteFunctions, itemIndex: number): void {
+	recordKeyValue(this, itemIndex);
+	waitSettings(this, itemIndex);
+}
+
+/** For uploads started elsewhere (another workflow, the portal): waits and fails the way an upload would. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	return await waitForRecord.call(this, recordKeyValue(this, itemIndex), itemIndex, waitSettings(this, itemIndex));
+}
