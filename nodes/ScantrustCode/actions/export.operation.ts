@@ -1,0 +1,360 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { readWaitOptions, waitOptions } from '../../shared/jobWait';
+import { apiCall, apiRequest, downloadFile, waitFor } from '../../shared/transport';
+import type { WaitOptions } from '../../shared/transport/wait';
+import { codeIdentifier, fieldKey, invalid, isoDate, positiveInteger } from '../../shared/validate';
+
+/** Code data export (scantrust-api.md §7): start, wait for the document, get a link, download the CSV. */
+
+const PERMISSIONS = ['codes_view'];
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		description: 'Without filters every code of the company is exported',
+		options: [
+			{
+				displayName: 'Activated After',
+				name: 'activatedFrom',
+				type: 'dateTime',
+				default: '',
+				description: 'Only codes activated at or after this time',
+			},
+			{
+				displayName: 'Activated Before',
+				name: 'activatedTo',
+				type: 'dateTime',
+				default: '',
+				description: 'Only codes activated at or before this time; needs "Activated After"',
+			},
+			{
+				displayName: 'Activated By (User ID)',
+				name: 'activatedBy',
+				type: 'string',
+				default: '',
+				description: 'Only codes activated by this Scantrust user',
+			},
+			{
+				displayName: 'Blacklisted',
+				name: 'blacklisted',
+				type: 'options',
+				default: 'true',
+				options: [
+					{ name: 'Only Blacklisted Codes', value: 'true' },
+					{ name: 'Only Codes Not Blacklisted', value: 'false' },
+				],
+			},
+			{
+				displayName: 'Brand IDs',
+				name: 'brands',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 1115',
+				description: 'One brand ID, or several separated by commas',
+			},
+			{
+				displayName: 'Campaign ID',
+				name: 'campaign',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 2207',
+				description: 'Find it in the portal dashboard URL (campaignId=...)',
+			},
+			{
+				displayName: 'Extended ID',
+				name: 'extendedId',
+				type: 'string',
+				default: '',
+				description: 'Only the code with exactly this extended ID',
+			},
+			{
+				displayName: 'Product IDs',
+				name: 'products',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 6326',
+				description: 'One product ID (not SKU), or several separated by commas',
+			},
+			{
+				displayName: 'SCM Fields',
+				name: 'scmFields',
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true },
+				placeholder: 'Add SCM Field',
+				default: {},
+				description: 'Only codes whose SCM field has exactly this value',
+				options: [
+					{
+						displayName: 'SCM Field',
+						name: 'field',
+						values: [
+							{ displayName: 'Field Key', name: 'key', type: 'string', default: '', placeholder: 'e.g. case_number' },
+							{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+						],
+					},
+				],
+			},
+			{
+				displayName: 'SCM Updated After',
+				name: 'updatedFrom',
+				type: 'dateTime',
+				default: '',
+				description: 'Only codes whose SCM data changed at or after this time',
+			},
+			{
+				displayName: 'SCM Updated Before',
+				name: 'updatedTo',
+				type: 'dateTime',
+				default: '',
+				description: 'Only codes whose SCM data changed at or before this time; needs "SCM Updated After"',
+			},
+			{
+				displayName: 'Serial Number',
+				name: 'serialNumber',
+				type: 'string',
+				default: '',
+				description: 'Only the code with exactly this serial number',
+			},
+			{
+				displayName: 'Status',
+				name: 'status',
+				type: 'options',
+				default: '1',
+				options: [
+					{ name: 'Active', value: '1' },
+					{ name: 'Blacklisted', value: '2' },
+					{ name: 'Inactive', value: '0' },
+				],
+			},
+			{
+				displayName: 'Work Order ID',
+				name: 'workorder',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 5101',
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Put Output File in Field',
+				name: 'binaryPropertyName',
+				type: 'string',
+				default: 'data',
+				hint: 'The name of the output binary field to put the CSV file in',
+			},
+			...waitOptions('export'),
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { operation: ['export'] } }, properties);
+
+/** Comma-separated IDs, each a positive whole number. */
+function idList(context: IExecuteFunctions, itemIndex: number, raw: unknown, label: string): string {
+	return String(raw ?? '')
+		.split(',')
+		.map((part) => part.trim())
+		.filter(Boolean)
+		.map((part) => String(positiveInteger(context, itemIndex, part, label)))
+		.join(',');
+}
+
+/** A date filter value: the picker's string, or a date object from an expression. */
+function dateValue(context: IExecuteFunctions, itemIndex: number, raw: unknown, label: string): string | undefined {
+	if (raw === undefined || raw === null || raw === '') return undefined;
+	const value =
+		raw instanceof Date
+			? raw.toISOString()
+			: typeof raw === 'object' && typeof (raw as { toISO?: unknown }).toISO === 'function'
+				? String((raw as { toISO: () => string }).toISO())
+				: raw;
+	return isoDate(context, itemIndex, value, label);
+}
+
+/**
+ * `a,b` (documented). A start alone goes as a range up to now, so the filter means "from then on"
+ * whether Scantrust reads a single value as "from" or as "that day".
+ */
+function dateRange(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	fromRaw: unknown,
+	toRaw: unknown,
+	labels: [string, string],
+): string | undefined {
+	const from = dateValue(context, itemIndex, fromRaw, labels[0]);
+	const to = dateValue(context, itemIndex, toRaw, labels[1]);
+	if (!from && !to) return undefined;
+	if (!from) throw invalid(context, itemIndex, labels[1], `needs "${labels[0]}" too (Scantrust takes a range from,to)`);
+	if (to && Date.parse(from) > Date.parse(to)) {
+		throw invalid(context, itemIndex, labels[0], `is after "${labels[1]}" (${from} > ${to})`);
+	}
+	return `${from},${to ?? new Date().toISOString()}`;
+}
+
+/** The §7.1 query from the Filters collection; every value is checked before anything is sent. */
+function exportQuery(context: IExecuteFunctions, itemIndex: number): IDataObject {
+	const filters = context.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const qs: IDataObject = {};
+	const ids: Array<[string, string, string]> = [
+		['campaign', 'campaign', 'Campaign ID'],
+		['brands', 'brands', 'Brand IDs'],
+		['products', 'products', 'Product IDs'],
+		['workorder', 'workorder', 'Work Order ID'],
+		['activatedBy', 'activated_by', 'Activated By (User ID)'],
+	];
+	for (const [name, param, label] of ids) {
+		const value = idList(context, itemIndex, filters[name], label);
+		if (!value) continue;
+		if (param !== 'brands' && param !== 'products' && value.includes(',')) {
+			throw invalid(context, itemIndex, label, 'takes a single ID');
+		}
+		qs[param] = value;
+	}
+	const activated = dateRange(context, itemIndex, filters.activatedFrom, filters.activatedTo, [
+		'Activated After',
+		'Activated Before',
+	]);
+	if (activated) qs.activated_at = activated;
+	const updated = dateRange(context, itemIndex, filters.updatedFrom, filters.updatedTo, [
+		'SCM Updated After',
+		'SCM Updated Before',
+	]);
+	if (updated) qs.updated_at = updated;
+	if (filters.status !== undefined && filters.status !== '') {
+		if (!['0', '1', '2'].includes(String(filters.status))) throw invalid(context, itemIndex, 'Status', 'must be 0, 1 or 2');
+		qs.status = String(filters.status);
+	}
+	if (filters.blacklisted !== undefined && filters.blacklisted !== '') {
+		qs.blacklisted = String(filters.blacklisted) === 'false' ? 'false' : 'true';
+	}
+	if (filters.extendedId) qs.extended_id = codeIdentifier(context, itemIndex, filters.extendedId, 'Extended ID');
+	if (filters.serialNumber) qs.serial_number = codeIdentifier(context, itemIndex, filters.serialNumber, 'Serial Number');
+	const scmRows = ((filters.scmFields as IDataObject | undefined)?.field as IDataObject[] | undefined) ?? [];
+	scmRows.forEach((row, position) => {
+		const key = fieldKey(context, itemIndex, row.key, `SCM Fields: Field Key (row ${position + 1})`);
+		qs[`scm_${key}`] = String(row.value ?? '');
+	});
+	return qs;
+}
+
+function binaryPropertyName(context: IExecuteFunctions, itemIndex: number): string {
+	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const name = String(options.binaryPropertyName ?? 'data').trim();
+	if (!name || /\s/.test(name)) throw invalid(context, itemIndex, 'Put Output File in Field', 'must be a field name without spaces');
+	return name;
+}
+
+export function validate(this: IExecuteFunctions, itemIndex: number): void {
+	exportQuery(this, itemIndex);
+	binaryPropertyName(this, itemIndex);
+	readWaitOptions(this, itemIndex);
+}
+
+/**
+ * The document's status words are not documented (the sandbox uses pending, processing,
+ * completed). Known "still working" words keep waiting and known failures stop; any other word is
+ * checked by asking for the download link, which Scantrust only gives for a finished document.
+ */
+const WORKING = new Set(['pending', 'processing', 'in-progress', 'in_progress', 'running', 'queued', 'started']);
+const FAILED = new Set(['failed', 'error', 'failure', 'cancelled', 'canceled']);
+
+interface ReadyDocument {
+	document: IDataObject;
+	url: string;
+}
+
+function linkFrom(body: unknown): string | undefined {
+	if (typeof body === 'string') return /^https?:\/\//i.test(body.trim()) ? body.trim() : undefined;
+	if (!body || typeof body !== 'object') return undefined;
+	const record = body as IDataObject;
+	for (const name of ['url', 'download_link', 'download_url', 'link']) {
+		if (typeof record[name] === 'string' && /^https?:\/\//i.test(record[name] as string)) return record[name] as string;
+	}
+	return undefined;
+}
+
+async function waitForDocument(this: IExecuteFunctions, key: string, itemIndex: number): Promise<ReadyDocument> {
+	const path = `/api/v2/documents/${encodeURIComponent(key)}/`;
+	const { intervalMs, timeoutMs } = readWaitOptions(this, itemIndex);
+	const wait: WaitOptions<ReadyDocument | undefined> = {
+		what: `the code export ${key}`,
+		itemIndex,
+		intervalMs,
+		timeoutMs,
+		check: async () => {
+			const body = await apiRequest.call(this, { method: 'GET', path, itemIndex, permissions: PERMISSIONS });
+			const document = (body.document as IDataObject | undefined) ?? body;
+			const status = String(document.status ?? document.state ?? '').toLowerCase();
+			if (FAILED.has(status)) {
+				throw new NodeOperationError(this.getNode(), `The code export ${key} ended in status "${status}"`, {
+					itemIndex,
+					description: 'Scantrust could not build the file. Check the filters, then run the node again.',
+				});
+			}
+			if (WORKING.has(status)) return { done: false, value: undefined, state: status };
+			const link = await apiCall.call(this, {
+				method: 'GET',
+				path: `${path}get-download-link/`,
+				itemIndex,
+				permissions: PERMISSIONS,
+				// "not ready yet": keep waiting
+				acceptStatuses: [400],
+			});
+			const url = link.status === 400 ? undefined : linkFrom(link.body);
+			if (link.status !== 400 && !url) {
+				throw new NodeOperationError(this.getNode(), `Scantrust gave no download link for the code export ${key}`, {
+					itemIndex,
+					description: `Its answer was: ${JSON.stringify(link.body).slice(0, 300)}`,
+				});
+			}
+			return url ? { done: true, value: { document, url } } : { done: false, value: undefined, state: status || 'not ready' };
+		},
+	};
+	return (await waitFor.call(this, wait)) as ReadyDocument;
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const started = await apiRequest.call(this, {
+		method: 'GET',
+		path: '/api/v2/codes/download/',
+		qs: exportQuery(this, itemIndex),
+		itemIndex,
+		permissions: PERMISSIONS,
+	});
+	const startedDocument = (started.document as IDataObject | undefined) ?? started;
+	const key = String(startedDocument.key ?? '');
+	if (!/^[A-Za-z0-9_-]+$/.test(key)) {
+		throw new NodeOperationError(this.getNode(), 'Scantrust started the export but returned no usable document key', {
+			itemIndex,
+			description: `Its answer was: ${JSON.stringify(started).slice(0, 300)}`,
+		});
+	}
+
+	const { document, url } = await waitForDocument.call(this, key, itemIndex);
+	// The link is pre-signed for the file store: downloadFile sends no token, and the link stays out
+	// of the output because anyone holding it can read the file until it expires.
+	const file = await downloadFile.call(this, url, itemIndex);
+	const fileName = `scantrust-codes-${key}.csv`;
+	const binary = await this.helpers.prepareBinaryData(file.data, fileName, 'text/csv');
+	return [
+		{
+			json: { ...document, fileName },
+			binary: { [binaryPropertyName(this, itemIndex)]: binary },
+			pairedItem: { item: itemIndex },
+		},
+	];
+}
