@@ -393,6 +393,27 @@ describe('codes from a file', () => {
 		expect(filesLog().every((e) => e.authorizationHeaderSeen === false && e.status === 201)).toBe(true);
 	});
 
+	test('a file kept in n8n’s binary data store (as files from earlier nodes are), not inline', async () => {
+		const { Container } = require(require.resolve('@n8n/di', { paths: [require.resolve('n8n-core')] }));
+		const { BinaryDataService } = require('n8n-core');
+		// One run first, so the harness has set up the binary data store.
+		await codeUpload({ operation: 'getManyRecords', returnAll: false, limit: 1, filters: {} });
+		const list = ids('STORED', 3);
+		const stored = await Container.get(BinaryDataService).store(
+			{ type: 'execution', workflowId: 'test-workflow', executionId: 'test-execution' },
+			Buffer.from(`id\n${list.join('\n')}\n`),
+			{ data: '', mimeType: 'text/csv', fileName: 'stored.csv' },
+		);
+		expect(stored.id).toBeTruthy();
+		const { items, error } = await codeUpload(
+			{ operation: 'addSids', ...fromFile(), ...wait },
+			{ input: [{ json: {}, binary: { data: stored } }] },
+		);
+		expect(error).toBeUndefined();
+		expect(items[0].json.status).toBe('completed');
+		expect(codesByIds(list)).toHaveLength(3);
+	});
+
 	test('a file type the user names is taken as given (a .txt holding CSV)', async () => {
 		const list = ids('TXT', 2);
 		const { items, error } = await codeUpload(
