@@ -184,10 +184,12 @@ function resultItem(update: ScmUpdate, written: IDataObject | undefined): INodeE
 	const reported = written?.[update.key];
 	const codeFound = Array.isArray(reported);
 	const reportedFields = codeFound ? (reported as unknown[]).map(String) : [];
-	let fieldsWritten = sent.filter((field) => reportedFields.includes(field));
-	// Names we did not send (another spelling): trust the server's list rather than report nothing.
-	if (codeFound && !fieldsWritten.length) fieldsWritten = reportedFields;
-	const fieldsNotWritten = sent.filter((field) => !fieldsWritten.includes(field));
+	const matching = sent.filter((field) => reportedFields.includes(field));
+	// Only names we did not send (another spelling): trust the server's list, and claim nothing
+	// about which of ours were left out.
+	const otherSpelling = codeFound && !matching.length && reportedFields.length > 0;
+	const fieldsWritten = otherSpelling ? reportedFields : matching;
+	const fieldsNotWritten = otherSpelling ? [] : sent.filter((field) => !fieldsWritten.includes(field));
 	const json: IDataObject = {
 		[update.dataKey]: update.key,
 		updated: fieldsWritten.length > 0,
