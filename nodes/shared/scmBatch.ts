@@ -23,8 +23,8 @@ export interface ScmUpdate extends CodeSelector {
 
 export interface ScmBatchOptions {
 	batchSize: number;
-	/** advice for a 504, where the async upload is the documented way out */
-	timeoutHint: string;
+	/** advice for a 504 (the async upload is the documented way out), by the batch's data key */
+	timeoutHint: (dataKey: string) => string;
 }
 
 const SYNC_PATH = '/api/v2/scm/upload/';
@@ -103,7 +103,11 @@ function splitIntoBatches(updates: ScmUpdate[], size: number): ScmUpdate[][] {
 	return batches;
 }
 
-async function sendBatch(this: IExecuteFunctions, batch: ScmUpdate[], timeoutHint: string): Promise<BatchOutcome> {
+async function sendBatch(
+	this: IExecuteFunctions,
+	batch: ScmUpdate[],
+	timeoutHint: ScmBatchOptions['timeoutHint'],
+): Promise<BatchOutcome> {
 	const { dataKey, itemIndex } = batch[0];
 	let response: { status: number; body: unknown };
 	try {
@@ -133,7 +137,7 @@ async function sendBatch(this: IExecuteFunctions, batch: ScmUpdate[], timeoutHin
 			{ httpCode: '504' },
 			{
 				message: 'Scantrust timed out on the synchronous SCM update (HTTP 504); it applied nothing of this request',
-				description: `Synchronous updates give up after about 60 seconds. ${timeoutHint}`,
+				description: `Synchronous updates give up after about 60 seconds. ${timeoutHint(dataKey)}`,
 				httpCode: '504',
 				itemIndex,
 				failure: { cause: 'temporarily-unavailable' },

@@ -51,6 +51,6 @@ export async function updateCodes(
 	}));
 	return await updateCodesInBatches.call(this, updates, {
 		batchSize: readBatchSize(this, itemIndexes[0]),
-		timeoutHint: TIMEOUT_HINT,
+		timeoutHint: () => TIMEOUT_HINT,
 	});
 }

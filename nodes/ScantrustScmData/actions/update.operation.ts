@@ -48,7 +48,9 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 	const updates = itemIndexes.map((i) => readUpdate(this, i));
 	return await updateCodesInBatches.call(this, updates, {
 		batchSize: readBatchSize(this, itemIndexes[0]),
-		timeoutHint:
-			'Lookups by an SCM field are slow on Scantrust’s side: use the "Update Async" operation (it selects the codes by constraints and cannot time out), select the codes by extended ID, or lower the batch size.',
+		timeoutHint: (dataKey) =>
+			dataKey === 'extended_id' || dataKey === 'serial_number'
+				? 'Lower the batch size, or use the "Update Async" operation, which selects the codes by constraints and cannot time out.'
+				: 'Lookups by an SCM field are slow on Scantrust’s side: use the "Update Async" operation (it selects the codes by constraints and cannot time out), select the codes by extended ID, or lower the batch size.',
 	});
 }

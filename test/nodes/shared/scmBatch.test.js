@@ -6,7 +6,7 @@ const { describeItems, updateCodesInBatches } = require('../../../dist/nodes/sha
 const context = (script, continueOnFail = false) =>
 	Object.assign(fakeContext(script, { credentialId: `batch-${Math.random()}` }), { continueOnFail: () => continueOnFail });
 const update = (itemIndex, key, data = { lot_number: 'L1' }, dataKey = 'extended_id') => ({ itemIndex, dataKey, key, data });
-const options = { batchSize: 2, timeoutHint: 'Use Update Async.' };
+const options = { batchSize: 2, timeoutHint: (dataKey) => `Use Update Async (${dataKey}).` };
 
 describe('describeItems', () => {
 	test.each([
@@ -80,7 +80,7 @@ describe('updateCodesInBatches', () => {
 		expect(ctx.calls).toHaveLength(1);
 		expect(failure.httpCode).toBe('504');
 		expect(failure.message).toMatch(/\(batch 1 of 2, items 0–1\)$/);
-		expect(failure.description).toMatch(/Use Update Async\./);
+		expect(failure.description).toMatch(/Use Update Async \(extended_id\)\./);
 		expect(failure.description).toMatch(/Not sent: batch 2 \(item 2\)/);
 	});
 
