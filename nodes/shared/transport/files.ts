@@ -4,7 +4,7 @@ import { NodeApiError, randomString, sleep } from 'n8n-workflow';
 import { RETRY, TIMEOUT_MS } from './constants';
 import { cancelSignal } from './context';
 import type { ScantrustContext } from './context';
-import { apiError, networkError } from './errors';
+import { networkError } from './errors';
 import { networkCode } from './request';
 import { backoffMs } from './retry';
 
@@ -58,14 +58,10 @@ export async function downloadFile(
 			await sleep(backoffMs(attempt));
 			continue;
 		}
-		throw apiError(this.getNode(), {
-			status,
-			body: Buffer.isBuffer(response.body) ? response.body.toString('utf8').slice(0, 500) : response.body,
-			method: 'GET',
-			path,
-			itemIndex,
-			hint: 'Download links expire; run the node again to get a fresh link.',
-		});
+		const text = Buffer.isBuffer(response.body)
+			? response.body.toString('utf8')
+			: Buffer.from(response.body as ArrayBuffer).toString('utf8');
+		throw fileStoreError(this.getNode(), status, text, 'GET', path, { itemIndex });
 	}
 }
 
@@ -137,7 +133,7 @@ export async function uploadToPresignedUrl(
 			await sleep(backoffMs(attempt));
 			continue;
 		}
-		throw fileStoreError(this.getNode(), status, text, path, upload);
+		throw fileStoreError(this.getNode(), status, text, 'POST', path, upload);
 	}
 }
 
@@ -174,23 +170,27 @@ function fileStoreError(
 	node: INode,
 	status: number,
 	text: string,
+	method: 'GET' | 'POST',
 	path: string,
-	upload: PresignedUpload,
+	upload: { itemIndex?: number; hint?: string },
 ): NodeApiError {
 	const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1];
 	const reason = /<Message>([^<]*)<\/Message>/.exec(text)?.[1];
 	const summary = [code, reason].filter(Boolean).join(': ');
+	const download = method === 'GET';
 	const advice =
 		code === 'EntityTooLarge'
 			? 'The file is larger than the file store accepts (Scantrust documents at most 100 MB); split it into smaller files.'
-			: status === 403
-				? 'The upload link was refused: it is valid for 30 minutes and only with every field Scantrust issued. Run the node again to get a fresh link.'
+			: status === 403 || status === 400
+				? download
+					? 'The download link was refused: such links expire. Run the node again to get a fresh link.'
+					: 'The upload link was refused: it is valid for 30 minutes and only with every field Scantrust issued. Run the node again to get a fresh link.'
 				: 'Run the node again; if it keeps failing, contact Scantrust support with the time of the failure.';
 	return new NodeApiError(
 		node,
 		{ httpCode: String(status), body: text.slice(0, 500) },
 		{
-			message: `The file store refused the upload (HTTP ${status}, POST ${path})${summary ? `: ${summary}` : ''}`,
+			message: `The file store refused the ${download ? 'download' : 'upload'} (HTTP ${status}, ${method} ${path})${summary ? `: ${summary}` : ''}`,
 			description: [advice, upload.hint].filter(Boolean).join('\n'),
 			httpCode: String(status),
 			itemIndex: upload.itemIndex,
