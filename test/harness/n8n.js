@@ -8,6 +8,7 @@ const { Container } = require(require.resolve('@n8n/di', { paths: [require.resol
 const {
 	BinaryDataService,
 	ExecutionLifecycleHooks,
+	LoadOptionsContext,
 	PollContext,
 	WorkflowExecute,
 } = require('n8n-core');
@@ -139,7 +140,7 @@ class TestCredentialsHelper extends ICredentialsHelper {
 let binaryDataReady;
 async function ensureBinaryData() {
 	if (!binaryDataReady) {
-		// Binary data stays in memory (n8n's 'default' mode); the filesystem store is set up in a temp folder.
+		// Binary data goes where n8n 2.x keeps it by default: the filesystem store (here a temp folder).
 		const service = Container.get(BinaryDataService);
 		service.config.localStoragePath = require('node:fs').mkdtempSync(path.join(require('node:os').tmpdir(), 'st-binary-'));
 		binaryDataReady = service.init();
@@ -276,4 +277,18 @@ async function runPoll({ type, parameters, credentials, staticData, mode = 'trig
 	return { result, staticData: workflow.staticData, workflow };
 }
 
-module.exports = { stub, loadNode, nodeTypes, runNode, runPoll, sandboxCredential, ROOT, pkg };
+/**
+ * Calls a node's searchable-list method (what the editor calls when a user opens a "From List"
+ * dropdown) through n8n-core's LoadOptionsContext.
+ */
+async function runListSearch({ type, method, filter, paginationToken, credentials, parameters = {} }) {
+	const node = nodeDefinition(type, parameters);
+	const workflow = new Workflow({ id: 'list-search', nodes: [node], connections: {}, nodeTypes, active: false, settings: {} });
+	const additionalData = stub({ currentNodeParameters: parameters });
+	additionalData.credentialsHelper = new TestCredentialsHelper(credentials);
+	const context = new LoadOptionsContext(workflow, workflow.getNode(node.name), additionalData, 'parameters.search');
+	const nodeType = nodeTypes.getByNameAndVersion(node.type, 1);
+	return await nodeType.methods.listSearch[method].call(context, filter, paginationToken);
+}
+
+module.exports = { runListSearch, stub, loadNode, nodeTypes, runNode, runPoll, sandboxCredential, ROOT, pkg };

@@ -1,0 +1,62 @@
+// The "From List" dropdowns: what the editor shows when a user searches for a product, brand,
+// work order or upload instead of copying IDs from the portal.
+const { runListSearch, sandboxCredential } = require('../../harness/n8n');
+const { useSandbox } = require('../../helpers/sandbox');
+
+const getSandbox = useSandbox({ productCount: 120 });
+
+const search = (type, method, filter, paginationToken) =>
+	runListSearch({ type, method, filter, paginationToken, credentials: sandboxCredential(getSandbox()) });
+
+test('products: every node that picks a product pages through all of them, 50 at a time', async () => {
+	const sandbox = getSandbox();
+	const active = sandbox.state.products.filter((p) => !p.is_archived);
+	for (const type of ['scantrustProduct', 'scantrustCode', 'scantrustScan', 'scantrustTrigger', 'scantrustWorkOrder']) {
+		const seen = [];
+		let token;
+		do {
+			const page = await search(type, 'searchProducts', undefined, token);
+			seen.push(...page.results);
+			token = page.paginationToken;
+			expect(token === undefined || typeof token === 'string').toBe(true);
+		} while (token);
+		expect(seen.map((r) => r.value).sort()).toEqual(active.map((p) => String(p.id)).sort());
+		expect(seen[0].name).toMatch(/\(.+\)$/); // "name (SKU)"
+	}
+});
+
+test('products: the filter narrows the list on the server (SKU or name)', async () => {
+	const target = getSandbox().state.products.filter((p) => !p.is_archived)[10];
+	const page = await search('scantrustProduct', 'searchProducts', target.sku);
+	expect(page.results.map((r) => r.value)).toContain(String(target.id));
+	expect(page.results.length).toBeLessThan(10);
+});
+
+test('brands', async () => {
+	const sandbox = getSandbox();
+	const page = await search('scantrustProduct', 'searchBrands');
+	expect(page.results.map((r) => r.value).sort()).toEqual(sandbox.state.brands.map((b) => String(b.id)).sort());
+	const one = await search('scantrustProduct', 'searchBrands', sandbox.state.brands[1].name);
+	expect(one.results.map((r) => r.value)).toEqual([String(sandbox.state.brands[1].id)]);
+});
+
+test('work orders, upload templates and upload records', async () => {
+	const sandbox = getSandbox();
+	const workOrders = await search('scantrustWorkOrder', 'searchWorkOrders');
+	expect(workOrders.results.length).toBe(sandbox.state.workorders.filter((w) => !w.is_archived).length);
+	const templates = await search('scantrustCodeUpload', 'searchIngestionTemplates');
+	expect(templates.results.length).toBeGreaterThan(0);
+	expect(templates.results.every((r) => typeof r.value === 'string' && r.value)).toBe(true);
+	const records = await search('scantrustCodeUpload', 'searchIngestionRecords');
+	expect(Array.isArray(records.results)).toBe(true);
+});
+
+test('a token without the view permission gets the 403 explained', async () => {
+	const sandbox = getSandbox();
+	const error = await runListSearch({
+		type: 'scantrustProduct',
+		method: 'searchProducts',
+		credentials: sandboxCredential(sandbox, sandbox.tokens.noProduct),
+	}).catch((e) => e);
+	expect(error.httpCode).toBe('403');
+});
