@@ -316,12 +316,13 @@ describe('New Scan', () => {
 		};
 		const created = new Set();
 		const delivered = new Set();
-		const figures = { polls: 0, failedPolls: 0, scansCreated: 0, late: 0, equalTime: 0, delivered: 0, duplicates: 0 };
+		const figures = { polls: 0, failedPolls: 0, scansCreated: 0, burst: 0, late: 0, equalTime: 0, delivered: 0, duplicates: 0 };
 		const note = (list, kind) => {
 			for (const id of list) created.add(id);
 			if (kind) figures[kind] += list.length;
 		};
 		let lastAt = Date.now();
+		sandbox.clearLog();
 		sandbox.faults.set({
 			errors: { status: 500, probability: 0.05, path: '/dashboard/scans/' },
 			drop: { probability: 0.01, path: '/dashboard/scans/' },
@@ -330,7 +331,9 @@ describe('New Scan', () => {
 		const pollOnce = async () => {
 			figures.polls++;
 			try {
-				for (const id of uuids(await t.poll())) {
+				const events = await t.poll();
+				figures.largestPoll = Math.max(figures.largestPoll ?? 0, events.length);
+				for (const id of uuids(events)) {
 					if (delivered.has(id)) figures.duplicates++;
 					delivered.add(id);
 				}
@@ -341,7 +344,8 @@ describe('New Scan', () => {
 		};
 		for (let i = 0; i < 200; i++) {
 			const r = random();
-			if (r < 0.45) note(addScans({ count: 1 + Math.floor(random() * 20) }));
+			if (r < 0.05) note(addScans({ count: 50 + Math.floor(random() * 50) }), 'burst');
+			else if (r < 0.45) note(addScans({ count: 1 + Math.floor(random() * 20) }));
 			else if (r < 0.65) note(addScans({ count: 1 + Math.floor(random() * 8), lagMs: 8 * MINUTE }), 'late');
 			else if (r < 0.8) note(addScans({ count: 2 + Math.floor(random() * 6), at: lastAt }), 'equalTime');
 			if (r < 0.45) lastAt = Date.now();
@@ -359,6 +363,7 @@ describe('New Scan', () => {
 		figures.misses = [...created].filter((id) => !delivered.has(id)).length;
 		figures.extras = [...delivered].filter((id) => !created.has(id)).length;
 		figures.staticDataBytes = JSON.stringify(t.staticData).length;
+		figures.requests = scanRequests().length;
 		console.log(`Scantrust Trigger long run: ${JSON.stringify(figures)}`);
 		expect(figures.duplicates).toBe(0);
 		expect(figures.misses).toBe(0);
