@@ -3,7 +3,7 @@ import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { checkBaseUrl, rebaseApiUrl } from '../baseUrl';
 import type { ResolvedBaseUrl, ScantrustCredentialData } from '../baseUrl';
-import { RETRY, SCM_MIN_INTERVAL_MS, TIMEOUT_MS } from './constants';
+import { RETRY, SCM_RATE, TIMEOUT_MS } from './constants';
 import { CREDENTIAL_NAME, cancelSignal } from './context';
 import type { ScantrustContext } from './context';
 import { apiError, networkError } from './errors';
@@ -186,15 +186,25 @@ export async function apiCall<T = unknown>(
 	}
 }
 
-/** Next start time per credential for the SCM throttle scope, shared by every execution in this process. */
-const scmNextSlot = new Map<string, number>();
+/**
+ * Start times of the latest SCM calls (at most SCM_RATE.requests, oldest first) per credential,
+ * shared by every execution in this process. Slots are handed out in order and never move.
+ */
+const scmStarts = new Map<string, number[]>();
 
+/** Waits for a slot with fewer than SCM_RATE.requests calls started in the window before it. */
 async function paceScm(context: ScantrustContext, base: ResolvedBaseUrl): Promise<void> {
 	const credentialId = context.getNode().credentials?.[CREDENTIAL_NAME]?.id ?? '';
 	const key = `${base.origin}|${credentialId}`;
+	const starts = scmStarts.get(key) ?? [];
 	const now = Date.now();
-	const slot = Math.max(now, scmNextSlot.get(key) ?? 0);
-	scmNextSlot.set(key, slot + SCM_MIN_INTERVAL_MS);
+	let slot = Math.max(now, starts[starts.length - 1] ?? 0);
+	if (starts.length >= SCM_RATE.requests) {
+		slot = Math.max(slot, starts[starts.length - SCM_RATE.requests] + SCM_RATE.windowMs);
+	}
+	starts.push(slot);
+	if (starts.length > SCM_RATE.requests) starts.splice(0, starts.length - SCM_RATE.requests);
+	scmStarts.set(key, starts);
 	if (slot > now) await sleep(slot - now);
 }
 

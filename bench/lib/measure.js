@@ -1,0 +1,31 @@
+// Runs a variant and adds what the sandbox log saw between the variant's own bracketing
+// sequence numbers (so warm-up requests are not counted).
+'use strict';
+const { runVariant } = require('./variant');
+const { summarizeLog } = require('./sandbox');
+
+async function runMeasured(sandbox, name, config, pathPart) {
+	const result = await runVariant(name, { baseUrl: sandbox.baseUrl, token: sandbox.tokens.full, ...config });
+	const entries = (await sandbox.log(result.seqBefore)).filter(
+		(entry) => entry.seq <= result.seqAfter && (!pathPart || entry.path.includes(pathPart)),
+	);
+	return { ...result, ...summarizeLog(entries) };
+}
+
+/** Runs the variants `rounds` times, alternating which goes first. */
+async function alternate(rounds, variants, report) {
+	const samples = Object.fromEntries(Object.keys(variants).map((key) => [key, []]));
+	const keys = Object.keys(variants);
+	for (let r = 0; r < rounds; r++) {
+		const order = r % 2 ? [...keys].reverse() : keys;
+		for (const key of order) {
+			const sample = await variants[key](r);
+			if (sample === undefined) continue;
+			samples[key].push(sample);
+			report?.(`  round ${r + 1}/${rounds} ${key}: ${Math.round(sample.wallMs)} ms, peak RSS ${Math.round(sample.peakRssMb)} MB`);
+		}
+	}
+	return samples;
+}
+
+module.exports = { runMeasured, alternate };

@@ -1,0 +1,87 @@
+// The targets of issue 6 and the table printed to the terminal (and copied into docs/performance.md).
+'use strict';
+
+const get = (object, dotted) => dotted.split('.').reduce((o, k) => (o == null ? undefined : o[k]), object);
+
+const TARGETS = [
+	{ key: 'scanExport.overheadRatio', op: '<=', limit: 1.1, what: 'Scan node wall ÷ cursor loop wall' },
+	{ key: 'n8nExport.wallRatio', op: '<=', limit: 1.0, what: 'Scan node workflow ÷ HTTP Request workflow (n8n execute)' },
+	{ key: 'scmBulk.requestRatio', op: '>=', limit: 50, what: 'requests of one-per-item ÷ ours' },
+	{ key: 'scmBulk.wallRatio', op: '>=', limit: 20, what: 'wall of one-per-item at 10/s ÷ ours' },
+	{ key: 'scmBulk.throttled', op: '==', limit: 0, what: '429 responses our node received' },
+	{ key: 'storm.waitEfficiency', op: '<=', limit: 1.1, what: 'storm wall ÷ (no-storm wall + waits asked)' },
+	{ key: 'storm.itemsLost', op: '==', limit: 0, what: 'scans not delivered under the storm' },
+	{ key: 'triggerIdle.requestsPerPoll', op: '<=', limit: 1, what: 'requests of an idle poll' },
+];
+
+function targets(results) {
+	return TARGETS.filter((t) => results[t.key.split('.')[0]] !== undefined).map((t) => {
+		const value = get(results, t.key);
+		const met = t.op === '<=' ? value <= t.limit : t.op === '>=' ? value >= t.limit : value === t.limit;
+		// Small runs only show that the suite works: their numbers are not judged.
+		return { ...t, value, met: results.settings.small ? null : met };
+	});
+}
+
+const n = (v, digits = 0) => (Number.isFinite(v) ? v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : String(v));
+const s = (ms) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s` : String(ms));
+const mb = (v) => (Number.isFinite(v) ? `${Math.round(v)} MB` : String(v));
+
+function renderTable(results) {
+	const verdicts = Object.fromEntries((results.targets ?? []).map((t) => [t.key, t.met === null ? 'not judged' : t.met ? 'met' : 'MISSED']));
+	const rows = [];
+	const row = (...cells) => rows.push(cells.map((c) => (c === undefined ? '' : String(c))));
+	const r = results;
+	if (r.scanExport) {
+		const x = r.scanExport;
+		const title = `1. Scan export, ${n(x.scans)} scans (page ${x.pageSize}, median of ${x.rounds})`;
+		row(title, 'wall', s(x.node.wallMs), `${s(x.loop.wallMs)} (cursor loop)`, `${n(x.overheadRatio, 3)}`, '≤ 1.10', verdicts['scanExport.overheadRatio']);
+		row('', 'peak RSS', mb(x.peakRssMb.node), mb(x.peakRssMb.loop), '', 'reported', '');
+	}
+	if (r.n8nExport) {
+		const x = r.n8nExport;
+		if (x.skipped) row('2. Inside n8n', 'skipped', x.skipped, '', '', '≤ 1.0', '');
+		else {
+			row(`2. Inside n8n, ${n(x.scans)} scans (median of ${x.rounds})`, 'n8n execute wall', s(x.scanNode.wallMs), `${s(x.httpRequest.wallMs)} (HTTP Request + Split Out)`, n(x.wallRatio, 3), '≤ 1.0', verdicts['n8nExport.wallRatio']);
+			row('', 'requests', n(x.scanNode.requests), n(x.httpRequest.requests), '', '', '');
+		}
+	}
+	if (r.scmBulk) {
+		const x = r.scmBulk;
+		const title = `3. SCM update, ${n(x.codes)} codes (batch ${x.batchSize})`;
+		row(title, 'requests', n(x.node.requests), `${n(x.perItem.requests)} (one per code, 10/s)`, `${n(x.requestRatio, 1)}× fewer`, '≥ 50×', verdicts['scmBulk.requestRatio']);
+		row('', 'wall', s(x.node.wallMs), s(x.perItem.wallMs), `${n(x.wallRatio, 1)}× less`, '≥ 20×', verdicts['scmBulk.wallRatio']);
+		row('', '429s received', n(x.throttled), n(x.perItem.throttled), '', '0', verdicts['scmBulk.throttled']);
+		row(`   ${n(x.large.codes)} codes, our node alone`, 'wall / requests', `${s(x.large.wallMs)} / ${n(x.large.requests)}`, '', `${n(x.large.requestsPerSecond, 2)} req/s`, '', '');
+	}
+	if (r.storm) {
+		const x = r.storm;
+		row(`4. Storm: every 10th request 429 for 1 s, ${n(x.scans)} scans`, 'wall', s(x.stormWallMs), `${s(x.noStormWallMs)} + ${s(x.askedWaitMs)} asked (${n(x.throttledResponses)} × 429)`, n(x.waitEfficiency, 3), '≤ 1.10', verdicts['storm.waitEfficiency']);
+		row('', 'items lost / repeated', `${n(x.itemsLost)} / ${n(x.duplicates)}`, '', '', '0', verdicts['storm.itemsLost']);
+	}
+	if (r.triggerIdle) {
+		const x = r.triggerIdle;
+		row('5. Trigger, idle poll', 'requests per poll', n(x.requestsPerPoll), '', `${s(x.idlePollMs)} per poll`, '1', verdicts['triggerIdle.requestsPerPoll']);
+		row(`   poll after ${n(x.afterNewScans.scans)} new scans`, 'wall / requests', `${s(x.afterNewScans.wallMs)} / ${n(x.afterNewScans.requests)}`, '', `${n(x.afterNewScans.delivered)} delivered`, 'reported', '');
+		row('   next idle poll', 'requests', n(x.idleAfterBurst.requests), '', '', 'reported', '');
+	}
+	if (r.growth) {
+		for (const g of r.growth) {
+			row(`6. Growth, ${n(g.scans)} scans`, 'wall / peak RSS', `${s(g.wallMs)} / ${mb(g.peakRssMb)}`, `${s(g.loopWallMs)} / ${mb(g.loopPeakRssMb)}`, n(g.overheadRatio, 3), `${n(g.msPer1000Scans, 1)} ms per 1,000`, '');
+		}
+	}
+	const header = ['Scenario', 'Measure', 'Scantrust nodes', 'Baseline', 'Ratio', 'Target', 'Result'];
+	const widths = header.map((h, i) => Math.max(h.length, ...rows.map((cells) => [...cells[i]].length)));
+	const line = (cells) => `| ${cells.map((c, i) => c + ' '.repeat(widths[i] - [...c].length)).join(' | ')} |`;
+	const m = r.machine;
+	return [
+		line(header),
+		`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+		...rows.map(line),
+		'',
+		`Sandbox latency ${r.settings.latencyMs} ms per request${r.settings.small ? ', SMALL run (smoke check: numbers not judged)' : ''}. ` +
+			`${m.nproc} CPUs (${m.cpuModel}), ${m.memoryGb} GB, Node ${m.node}, load ${m.loadAverageAtStart.join(' ')} at start; ${r.durationS} s in all.`,
+	].join('\n');
+}
+
+module.exports = { targets, renderTable, TARGETS };

@@ -1,0 +1,83 @@
+// Starts bench/sandbox-server.js in its own process and talks to it over HTTP (the sandbox's
+// /__sandbox/ control endpoints): request log, faults, new scans.
+'use strict';
+const { spawn } = require('node:child_process');
+const path = require('node:path');
+
+const SERVER = path.join(__dirname, '..', 'sandbox-server.js');
+
+async function control(baseUrl, method, route, body) {
+	const response = await fetch(`${baseUrl}/__sandbox/${route}`, {
+		method,
+		headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	const text = await response.text();
+	if (!response.ok) throw new Error(`sandbox control ${method} ${route}: ${response.status} ${text.slice(0, 300)}`);
+	return text ? JSON.parse(text) : undefined;
+}
+
+/**
+ * @param {object} options startSandbox options (scanCount, codeCount, latencyMs, ...) plus
+ *   `codesFile`/`codesCount` (write that many extended IDs to a JSON file)
+ */
+function startSandboxProcess(options) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, ['--max-old-space-size=4096', SERVER, JSON.stringify(options)], {
+			stdio: ['pipe', 'pipe', 'inherit'],
+		});
+		let buffer = '';
+		let ready = false;
+		const fail = (error) => {
+			if (!ready) reject(error);
+		};
+		child.on('error', fail);
+		child.on('exit', (code, signal) => fail(new Error(`bench sandbox exited before it was ready (${code ?? signal})`)));
+		child.stdout.setEncoding('utf8');
+		child.stdout.on('data', (chunk) => {
+			if (ready) return;
+			buffer += chunk;
+			const line = buffer.split('\n').find((l) => l.startsWith('READY '));
+			if (!line) return;
+			ready = true;
+			const info = JSON.parse(line.slice('READY '.length));
+			const baseUrl = info.baseUrl;
+			const exited = new Promise((r) => child.once('exit', r));
+			resolve({
+				baseUrl,
+				tokens: info.tokens,
+				pid: child.pid,
+				/** The sandbox's request counter: log entries after this belong to what runs next. */
+				async seq() {
+					return (await control(baseUrl, 'GET', 'state')).requests;
+				},
+				/** API log entries after `since`. */
+				async log(since = 0) {
+					return await control(baseUrl, 'GET', `log?since=${since}&origin=api`);
+				},
+				clearLog: () => control(baseUrl, 'DELETE', 'log'),
+				setFaults: (spec) => control(baseUrl, 'POST', 'faults', spec),
+				clearFaults: () => control(baseUrl, 'DELETE', 'faults'),
+				addScans: (spec) => control(baseUrl, 'POST', 'scans', spec),
+				reset: () => control(baseUrl, 'POST', 'reset'),
+				state: () => control(baseUrl, 'GET', 'state'),
+				async close() {
+					if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+					await exited;
+				},
+			});
+		});
+	});
+}
+
+/** What the log says about a run: requests, 429s, other errors. */
+function summarizeLog(entries, filter = () => true) {
+	const picked = entries.filter(filter);
+	return {
+		requests: picked.length,
+		throttled: picked.filter((e) => e.status === 429).length,
+		errors: picked.filter((e) => e.status === null || (e.status >= 400 && e.status !== 429)).length,
+	};
+}
+
+module.exports = { startSandboxProcess, summarizeLog };

@@ -1,0 +1,47 @@
+// Runs one measured variant in its own Node process, so its peak RSS is its own, and returns
+// the JSON the variant prints as its last stdout line.
+'use strict';
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const VARIANTS = path.join(__dirname, '..', 'variants');
+
+/** Flags that every variant process gets, ours and the baselines alike. */
+const NODE_FLAGS = ['--max-old-space-size=6144'];
+
+let profileDir;
+/** `--cpu-prof`: every variant writes a .cpuprofile into this folder. */
+function setProfileDir(dir) {
+	profileDir = dir;
+	if (dir) fs.mkdirSync(dir, { recursive: true });
+}
+
+function runVariant(name, config, { timeoutMs = 30 * 60_000 } = {}) {
+	const args = [...NODE_FLAGS];
+	if (profileDir) args.push('--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${name}-${Date.now()}.cpuprofile`);
+	args.push(path.join(VARIANTS, `${name}.js`));
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, args, {
+			stdio: ['ignore', 'pipe', 'pipe'],
+			env: { ...process.env, BENCH_CONFIG: JSON.stringify(config) },
+		});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.setEncoding('utf8').on('data', (c) => (stdout += c));
+		child.stderr.setEncoding('utf8').on('data', (c) => (stderr += c));
+		const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+		child.on('error', reject);
+		child.on('exit', (code, signal) => {
+			clearTimeout(timer);
+			const line = stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+			if (code !== 0 || !line) {
+				reject(new Error(`variant ${name} failed (${code ?? signal}):\n${stderr.slice(-3000)}${stdout.slice(-1000)}`));
+				return;
+			}
+			resolve(JSON.parse(line));
+		});
+	});
+}
+
+module.exports = { runVariant, setProfileDir };

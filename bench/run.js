@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+// `npm run bench`: the performance suite against the sandbox (docs/performance.md).
+//
+//   node bench/run.js                     every scenario, full size (about 10 minutes)
+//   node bench/run.js --small             tiny sizes, one round: the CI smoke run (no timing claims)
+//   node bench/run.js --only scanExport,storm
+//   node bench/run.js --rounds 5 --latency 20 --out /tmp/bench.json
+//   node bench/run.js --cpu-prof /tmp/prof  every variant process writes a .cpuprofile there
+//   --skip n8nExport                      leave a scenario out
+//
+// Environment: BENCH_LATENCY_MS, BENCH_ROUNDS. Needs the built package (dist/); scenario 2 needs
+// the n8n runtime (scripts/n8n-runtime.js; installed on first use unless --no-install).
+// The sandbox runs in its own process, every measured variant in another, so CPU time and
+// peak memory are each variant's own. Ratios compare variants measured in this run.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+
+const { machine } = require('./lib/stats');
+const { setProfileDir } = require('./lib/variant');
+const { renderTable, targets } = require('./lib/report');
+
+const ROOT = path.resolve(__dirname, '..');
+const SCENARIOS = ['scanExport', 'n8nExport', 'scmBulk', 'storm', 'triggerIdle', 'growth'];
+
+function parseArgs(argv) {
+	const args = { small: false, only: null, skip: [], rounds: undefined, latencyMs: undefined, out: undefined, cpuProf: undefined, install: true };
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i];
+		const value = () => {
+			const v = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i];
+			if (v === undefined) throw new Error(`${arg} needs a value`);
+			return v;
+		};
+		const name = arg.split('=')[0];
+		if (name === '--small') args.small = true;
+		else if (name === '--only') args.only = value().split(',').filter(Boolean);
+		else if (name === '--skip') args.skip.push(...value().split(',').filter(Boolean));
+		else if (name === '--rounds') args.rounds = Number(value());
+		else if (name === '--latency') args.latencyMs = Number(value());
+		else if (name === '--out') args.out = value();
+		else if (name === '--cpu-prof') args.cpuProf = value();
+		else if (name === '--no-install') args.install = false;
+		else if (name === '--help' || name === '-h') args.help = true;
+		else throw new Error(`unknown option ${arg}`);
+	}
+	for (const s of [...(args.only ?? []), ...args.skip]) {
+		if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario ${s} (one of ${SCENARIOS.join(', ')})`);
+	}
+	return args;
+}
+
+function sizes(small, rounds) {
+	if (small) {
+		const r = rounds ?? 1;
+		return {
+			scanExport: { scans: 3000, rounds: r },
+			n8nExport: { scans: 2000, rounds: r },
+			scmBulk: { codes: 20, largeCodes: 200, rounds: r, baselineRounds: 1 },
+			storm: { scans: 12000, rounds: r },
+			triggerIdle: { newScans: 1500, idlePolls: 2 },
+			growth: { scans: [1000, 3000, 6000], rounds: 1 },
+		};
+	}
+	const r = rounds ?? 3;
+	return {
+		scanExport: { scans: 100_000, rounds: r },
+		n8nExport: { scans: 100_000, rounds: r },
+		// The one-request-per-code baseline is paced by the clock (100 s per 1,000 codes): one round.
+		scmBulk: { codes: 1000, largeCodes: 10_000, rounds: r, baselineRounds: 1 },
+		storm: { scans: 100_000, rounds: r },
+		triggerIdle: { newScans: 10_000, idlePolls: 5 },
+		growth: { scans: [10_000, 100_000, 300_000], rounds: 1 },
+	};
+}
+
+async function main() {
+	const args = parseArgs(process.argv.slice(2));
+	if (args.help) {
+		process.stdout.write(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 16).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
+		return;
+	}
+	const dist = path.join(ROOT, 'dist', 'nodes', 'shared', 'transport', 'constants.js');
+	if (!fs.existsSync(dist)) throw new Error('dist/ is missing: build the package first (npm run build)');
+	const { SCAN_PAGE_SIZE } = require(dist);
+	const { batchSizeOption } = require(path.join(ROOT, 'dist', 'nodes', 'shared', 'scmFields.js'));
+
+	const latencyMs = args.latencyMs ?? Number(process.env.BENCH_LATENCY_MS ?? 20);
+	const rounds = args.rounds ?? (process.env.BENCH_ROUNDS ? Number(process.env.BENCH_ROUNDS) : undefined);
+	const out = path.resolve(args.out ?? path.join(ROOT, 'bench', 'results', 'latest.json'));
+	if (args.cpuProf) setProfileDir(path.resolve(args.cpuProf));
+	const selected = SCENARIOS.filter((s) => (!args.only || args.only.includes(s)) && !args.skip.includes(s));
+
+	const log = (line) => process.stderr.write(`${line}\n`);
+	const ctx = {
+		small: args.small,
+		latencyMs,
+		scanPageSize: SCAN_PAGE_SIZE,
+		scmBatchSize: batchSizeOption.default,
+		sizes: sizes(args.small, rounds),
+		install: args.install,
+		log,
+	};
+	const results = {
+		generatedAt: new Date().toISOString(),
+		machine: machine(),
+		settings: { small: args.small, latencyMs, scanPageSize: SCAN_PAGE_SIZE, scmBatchSize: ctx.scmBatchSize, sizes: ctx.sizes },
+	};
+	const modules = {
+		scanExport: () => require('./scenarios/scan-export').scanExport,
+		growth: () => require('./scenarios/scan-export').growth,
+		n8nExport: () => require('./scenarios/n8n-export').n8nExport,
+		scmBulk: () => require('./scenarios/scm-bulk').scmBulk,
+		storm: () => require('./scenarios/storm').storm,
+		triggerIdle: () => require('./scenarios/trigger-idle').triggerIdle,
+	};
+	const started = Date.now();
+	for (const name of selected) {
+		const t0 = Date.now();
+		log(`▶ ${name}`);
+		results[name] = await modules[name]()(ctx);
+		log(`✔ ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+	}
+	results.durationS = Math.round((Date.now() - started) / 1000);
+	results.targets = targets(results);
+	fs.mkdirSync(path.dirname(out), { recursive: true });
+	fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+	process.stdout.write(`${renderTable(results)}\n\nResults: ${path.relative(process.cwd(), out) || out}\n`);
+}
+
+main().catch((error) => {
+	process.stderr.write(`bench failed: ${error && error.stack ? error.stack : error}\n`);
+	process.exit(1);
+});

@@ -1,0 +1,73 @@
+// 1. Scan export: the Scan node (Return All) versus a hand-written cursor loop, same endpoint,
+// same page size, same sandbox, alternating, in the same run.
+'use strict';
+const { startSandboxProcess } = require('../lib/sandbox');
+const { alternate, runMeasured } = require('../lib/measure');
+const { median, round } = require('../lib/stats');
+
+const SCANS_PATH = '/dashboard/scans/';
+
+async function exportPair(ctx, scans, rounds) {
+	const sandbox = await startSandboxProcess({ scanCount: scans, latencyMs: ctx.latencyMs });
+	try {
+		const config = { timeRange: '1y', pageSize: ctx.scanPageSize };
+		const samples = await alternate(
+			rounds,
+			{
+				node: () => runMeasured(sandbox, 'scan-node', config, SCANS_PATH),
+				loop: () => runMeasured(sandbox, 'scan-loop', config, SCANS_PATH),
+			},
+			ctx.log,
+		);
+		for (const [key, list] of Object.entries(samples)) {
+			for (const sample of list) {
+				if (sample.items !== scans) throw new Error(`${key} exported ${sample.items} of ${scans} scans`);
+			}
+		}
+		const summary = (list) => ({
+			wallMs: round(median(list.map((s) => s.wallMs))),
+			peakRssMb: round(median(list.map((s) => s.peakRssMb))),
+			rssBeforeMb: round(median(list.map((s) => s.rssBeforeMb))),
+			requests: median(list.map((s) => s.requests)),
+			samplesMs: list.map((s) => round(s.wallMs)),
+		});
+		return { node: summary(samples.node), loop: summary(samples.loop) };
+	} finally {
+		await sandbox.close();
+	}
+}
+
+async function scanExport(ctx) {
+	const { scans, rounds } = ctx.sizes.scanExport;
+	const { node, loop } = await exportPair(ctx, scans, rounds);
+	return {
+		scans,
+		pageSize: ctx.scanPageSize,
+		rounds,
+		overheadRatio: round(node.wallMs / loop.wallMs, 3),
+		peakRssMb: { node: node.peakRssMb, loop: loop.peakRssMb },
+		node,
+		loop,
+	};
+}
+
+async function growth(ctx) {
+	const rows = [];
+	for (const scans of ctx.sizes.growth.scans) {
+		ctx.log(` ${scans} scans`);
+		const { node, loop } = await exportPair(ctx, scans, ctx.sizes.growth.rounds);
+		rows.push({
+			scans,
+			wallMs: node.wallMs,
+			peakRssMb: node.peakRssMb,
+			msPer1000Scans: round((node.wallMs / scans) * 1000, 1),
+			requests: node.requests,
+			loopWallMs: loop.wallMs,
+			loopPeakRssMb: loop.peakRssMb,
+			overheadRatio: round(node.wallMs / loop.wallMs, 3),
+		});
+	}
+	return rows;
+}
+
+module.exports = { scanExport, growth };

@@ -1,0 +1,56 @@
+// 4. Throttling storm: the sandbox answers every 10th export request with a 429 burst of 1 s
+// (Retry-After: 1). Our wall time is compared with the no-storm wall plus every wait the server
+// asked for, and every scan must still be delivered exactly once.
+'use strict';
+const { startSandboxProcess } = require('../lib/sandbox');
+const { alternate, runMeasured } = require('../lib/measure');
+const { median, round } = require('../lib/stats');
+
+const SCANS_PATH = '/dashboard/scans/';
+const STORM = { every: 10, durationMs: 1000, retryAfter: 1, path: SCANS_PATH };
+
+async function storm(ctx) {
+	const { scans, rounds } = ctx.sizes.storm;
+	const sandbox = await startSandboxProcess({ scanCount: scans, latencyMs: ctx.latencyMs });
+	try {
+		const config = { timeRange: '1y', countUnique: true };
+		const samples = await alternate(
+			rounds,
+			{
+				calm: () => runMeasured(sandbox, 'scan-node', config, SCANS_PATH),
+				storm: async () => {
+					await sandbox.setFaults({ throttle: STORM });
+					try {
+						const sample = await runMeasured(sandbox, 'scan-node', config, SCANS_PATH);
+						return { ...sample, askedWaitMs: sample.throttled * STORM.retryAfter * 1000 };
+					} finally {
+						await sandbox.clearFaults();
+					}
+				},
+			},
+			ctx.log,
+		);
+		const calmWallMs = median(samples.calm.map((s) => s.wallMs));
+		const efficiencies = samples.storm.map((s) => s.wallMs / (calmWallMs + s.askedWaitMs));
+		const itemsLost = Math.max(...samples.storm.map((s) => scans - s.uniqueItems));
+		const duplicates = Math.max(...samples.storm.map((s) => s.items - s.uniqueItems));
+		return {
+			scans,
+			rounds,
+			fault: STORM,
+			noStormWallMs: round(calmWallMs),
+			stormWallMs: round(median(samples.storm.map((s) => s.wallMs))),
+			throttledResponses: median(samples.storm.map((s) => s.throttled)),
+			askedWaitMs: median(samples.storm.map((s) => s.askedWaitMs)),
+			waitEfficiency: round(median(efficiencies), 3),
+			itemsLost,
+			duplicates,
+			requests: median(samples.storm.map((s) => s.requests)),
+			samples: samples.storm.map((s) => ({ wallMs: round(s.wallMs), throttled: s.throttled, uniqueItems: s.uniqueItems })),
+		};
+	} finally {
+		await sandbox.close();
+	}
+}
+
+module.exports = { storm };
