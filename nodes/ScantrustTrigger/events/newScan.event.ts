@@ -129,11 +129,13 @@ export async function poll(this: IPollFunctions, run: PollRun): Promise<PollResu
 	let complete = true;
 	read: for await (const page of pages(this, query.qs, window.from, run.budget)) {
 		for (const scan of page) {
+			if (!window.take(scan)) continue;
+			events.push(scan);
+			// Full: the rest, dated at or after this scan, is read again by the next poll.
 			if (events.length >= run.options.maxPerPoll) {
 				complete = false;
 				break read;
 			}
-			if (window.take(scan)) events.push(scan);
 		}
 		// Stop for the budget only once something new was found: the re-read of the late-scan
 		// window costs the same every poll, and stopping inside it would never get past it.
