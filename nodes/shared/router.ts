@@ -68,15 +68,22 @@ export async function runOperation(
 	const output: INodeExecutionData[] = [];
 	if ('executeBatch' in operation) {
 		const results = valid.length ? await operation.executeBatch.call(this, valid) : [];
+		// Output follows input order; grouping is linear and appends one by one (no spread: large
+		// batches would overflow the call stack).
 		const byItem = new Map<number, INodeExecutionData[]>();
 		for (const result of results) {
 			const index = pairedIndex(result);
-			byItem.set(index, [...(byItem.get(index) ?? []), result]);
+			const group = byItem.get(index);
+			if (group) group.push(result);
+			else byItem.set(index, [result]);
 		}
 		for (let i = 0; i < items.length; i++) {
 			const error = errorItems.get(i);
-			if (error) output.push(error);
-			else output.push(...(byItem.get(i) ?? []));
+			if (error) {
+				output.push(error);
+				continue;
+			}
+			for (const result of byItem.get(i) ?? []) output.push(result);
 		}
 		return [output];
 	}
