@@ -36,6 +36,7 @@ function renderTable(results) {
 		const x = r.scanExport;
 		const title = `1. Scan export, ${n(x.scans)} scans (page ${x.pageSize}, median of ${x.rounds})`;
 		row(title, 'wall', s(x.node.wallMs), `${s(x.loop.wallMs)} (cursor loop)`, `${n(x.overheadRatio, 3)}`, '≤ 1.10', verdicts['scanExport.overheadRatio']);
+		row('', 'CPU time', s(x.node.cpuMs), s(x.loop.cpuMs), n(x.cpuRatio, 3), 'reported', '');
 		row('', 'peak RSS', mb(x.peakRssMb.node), mb(x.peakRssMb.loop), '', 'reported', '');
 	}
 	if (r.n8nExport) {
