@@ -119,9 +119,10 @@ async function sendBatch(
 			permissions: SCM_UPLOAD_PERMISSIONS,
 			throttleScope: 'scm',
 			timeoutMs: TIMEOUT_MS.scmSync,
-			// Writing the same values again leaves the codes as they are, so a batch whose answer was
-			// lost (dropped connection, 502/503) may be sent again.
-			safeToRepeat: true,
+			// Not sent again when its fate is unknown (no answer, 502): the values would be the same,
+			// but a change made in between (a code blacklisted by someone else) would be undone, and
+			// the codes cannot be read back cheaply. The batch error says it may or may not be applied.
+			safeToRepeat: false,
 			// 400: per-item errors to map onto the input items; 504: the documented sync timeout,
 			// which retrying would only repeat.
 			acceptStatuses: [400, 504],

@@ -20,6 +20,17 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		path: `/api/v2/products/${id}/`,
 		itemIndex,
 		permissions: ['product_delete', 'product_view'],
+		// If the answer is lost, the product's absence tells whether it was deleted.
+		readBack: async () => {
+			const found = await apiCall.call(this, {
+				method: 'GET',
+				path: `/api/v2/products/${id}/`,
+				itemIndex,
+				permissions: ['product_view'],
+				acceptStatuses: [404],
+			});
+			return found.status === 404 ? { id, deleted: true } : undefined;
+		},
 	});
 	return { id, deleted: true };
 }

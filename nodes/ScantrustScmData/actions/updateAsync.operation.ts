@@ -137,8 +137,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		itemIndex,
 		permissions: SCM_UPLOAD_PERMISSIONS,
 		throttleScope: 'scm',
-		// A second task with the same constraints and data writes the same values again: harmless.
-		safeToRepeat: true,
+		// Not sent again when its fate is unknown (no answer, 502, 504): a second task would be a
+		// second change, and Scantrust has no documented way to list tasks and find the first one.
+		safeToRepeat: false,
 	});
 	const taskId = String(started.task_id ?? '');
 	if (!taskId) {

@@ -128,17 +128,30 @@ export function apiError(node: INode, call: FailedCall): NodeApiError {
 /** A network failure (refused, reset, timed out) with no HTTP answer. */
 export function networkError(
 	node: INode,
-	call: { method: string; path: string; origin: string; code?: string; itemIndex?: number; hint?: string },
+	call: {
+		method: string;
+		path: string;
+		origin: string;
+		code?: string;
+		itemIndex?: number;
+		hint?: string;
+		/** set when the request timed out: how long it waited for an answer */
+		timeoutMs?: number;
+	},
 ): NodeApiError {
 	const reason = call.code ? ` (${call.code})` : '';
+	const timedOut = call.timeoutMs !== undefined || call.code === 'ETIMEDOUT' || call.code === 'ECONNABORTED';
+	const waited = call.timeoutMs !== undefined ? ` within ${formatSeconds(call.timeoutMs)}` : '';
 	const description = [
-		`No answer from ${call.origin}${reason}.`,
-		call.code === 'ETIMEDOUT' || call.code === 'ECONNABORTED'
+		`No answer from ${call.origin}${reason}${waited}.`,
+		timedOut
 			? 'The request timed out. Scantrust may be slow or unreachable; retry later.'
 			: 'Check the network and the credential\'s environment, then retry.',
 	];
 	if (call.hint) description.push(call.hint);
-	const message = `Could not reach Scantrust${reason} for ${call.method} ${call.path}`;
+	const message = timedOut
+		? `Scantrust did not answer ${call.method} ${call.path} in time${reason}`
+		: `Could not reach Scantrust${reason} for ${call.method} ${call.path}`;
 	const error = new NodeApiError(
 		node,
 		{ networkCode: call.code ?? 'NETWORK_ERROR', path: call.path },
@@ -152,6 +165,10 @@ export function networkError(
 	// NodeApiError swaps messages that mention ECONNREFUSED & co. for generic text; keep ours, it names the call.
 	error.message = message;
 	return error;
+}
+
+function formatSeconds(ms: number): string {
+	return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`;
 }
 
 function failureFor(call: FailedCall) {

@@ -1,5 +1,5 @@
 import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { checkBaseUrl, rebaseApiUrl } from '../baseUrl';
 import type { ResolvedBaseUrl, ScantrustCredentialData } from '../baseUrl';
@@ -7,7 +7,7 @@ import { RETRY, SCM_RATE, TIMEOUT_MS } from './constants';
 import { CREDENTIAL_NAME, cancelSignal } from './context';
 import type { ScantrustContext } from './context';
 import { apiError, networkError } from './errors';
-import { backoffMs, serverRequestedWaitMs } from './retry';
+import { backoffMs, headerValue, serverRequestedWaitMs } from './retry';
 
 export interface ApiRequest {
 	method: IHttpRequestMethods;
@@ -23,8 +23,10 @@ export interface ApiRequest {
 	hint?: string;
 	/**
 	 * True when sending the request again can never apply a change twice. Defaults to true for
-	 * GET and HEAD only; 502/503/504 and dropped connections are retried only when it is true.
-	 * 429s are always retried: a throttled request was refused before anything was applied.
+	 * GET and HEAD only. Dropped connections, timeouts, 502 and 504 leave the outcome unknown:
+	 * such a request is sent again only when this is true (otherwise see `readBack`). 429 and 503
+	 * are always retried: they refuse a request before it is handled, and so are connections that
+	 * were never made.
 	 */
 	safeToRepeat?: boolean;
 	/** `scm`: the SCM upload endpoints' own 10 requests/second throttle scope; such calls are paced. */
@@ -33,9 +35,11 @@ export interface ApiRequest {
 	/** statuses the caller handles itself: returned instead of thrown */
 	acceptStatuses?: number[];
 	/**
-	 * For a change that is not safe to repeat: how to find out whether it was applied when the
-	 * connection drops before the answer. Returns the applied result (used as the response), or
-	 * undefined when the change is certainly not there, in which case the request is sent again.
+	 * For a change that is not safe to repeat: how to find out whether it was applied when its
+	 * outcome is unknown (no answer, a timeout, a 502 or 504). Returns the applied result (used as
+	 * the response), or undefined when the change is certainly not there, in which case the request
+	 * is sent again. Without it such a change stops with an error that says it may or may not have
+	 * been applied.
 	 */
 	readBack?: () => Promise<IDataObject | undefined>;
 }
@@ -69,14 +73,17 @@ export async function apiCall<T = unknown>(
 	request: ApiRequest,
 ): Promise<ApiResponse<T>> {
 	const base = await getBaseUrl.call(this, request.itemIndex);
-	const url = /^https?:\/\//i.test(request.path)
+	let url = /^https?:\/\//i.test(request.path)
 		? rebaseApiUrl(base, request.path)
 		: `${base.url}${request.path}`;
 	const path = new URL(url).pathname;
 	const safeToRepeat = request.safeToRepeat ?? (request.method === 'GET' || request.method === 'HEAD');
 	const signal = cancelSignal(this);
+	let qs = request.qs;
 	let waitedMs = 0;
-	let readBackDone = false;
+	let timeouts = 0;
+	let redirects = 0;
+	const timeoutMs = request.timeoutMs ?? TIMEOUT_MS.default;
 
 	for (let attempt = 0; ; attempt++) {
 		if (request.throttleScope === 'scm') await paceScm(this, base);
@@ -87,10 +94,53 @@ export async function apiCall<T = unknown>(
 			json: true,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
-			timeout: request.timeoutMs ?? TIMEOUT_MS.default,
-			...(request.qs && Object.keys(request.qs).length ? { qs: request.qs } : {}),
+			timeout: timeoutMs,
+			// Redirects are looked at here: n8n would follow them with the token, to any origin.
+			disableFollowRedirect: true,
+			...(qs && Object.keys(qs).length ? { qs } : {}),
 			...(request.body !== undefined ? { body: request.body } : {}),
 			...(signal ? { abortSignal: signal } : {}),
+		};
+
+		/** Waits before the next attempt if the retry budget allows; false when it is spent. */
+		const backOff = async (wait: number): Promise<boolean> => {
+			if (attempt + 1 >= RETRY.maxAttempts || wait > RETRY.maxWaitMs || waitedMs + wait > RETRY.maxTotalWaitMs) {
+				return false;
+			}
+			await sleep(wait);
+			if (signal?.aborted) throw cancelled(this, request.itemIndex);
+			waitedMs += wait;
+			return true;
+		};
+
+		/**
+		 * The request may or may not have been applied (no answer, or a gateway error). A request
+		 * that is safe to repeat is sent again; a change with a read-back is looked up and sent
+		 * again only when it is certainly not there; any other change stops with an error that
+		 * says so. Returns the read-back result, 'retry', or throws.
+		 */
+		const unknownOutcome = async (failure: NodeApiError): Promise<IDataObject | 'retry'> => {
+			if (safeToRepeat) {
+				if (await backOff(backoffMs(attempt))) return 'retry';
+				throw failure;
+			}
+			if (!request.readBack) throw markUnknown(failure);
+			let found: IDataObject | undefined;
+			try {
+				found = await request.readBack();
+			} catch (error) {
+				failure.description = [
+					failure.description,
+					`Checking whether it was applied failed too: ${(error as Error).message}`,
+				]
+					.filter(Boolean)
+					.join('\n');
+				throw markUnknown(failure);
+			}
+			if (found) return found;
+			// Certainly not applied: sending it again is safe.
+			if (await backOff(backoffMs(attempt))) return 'retry';
+			throw failure;
 		};
 
 		let response: { statusCode: number; body: unknown; headers: IDataObject };
@@ -105,21 +155,17 @@ export async function apiCall<T = unknown>(
 					itemIndex: request.itemIndex,
 				});
 			}
-			if (safeToRepeat && attempt + 1 < RETRY.maxAttempts) {
-				const wait = backoffMs(attempt);
-				if (waitedMs + wait <= RETRY.maxTotalWaitMs) {
-					await sleep(wait);
-					waitedMs += wait;
-					continue;
-				}
-			}
+			const timedOut = TIMEOUT_CODES.has(code);
+			if (timedOut) timeouts++;
+			const notSent = NOT_SENT_CODES.has(code);
 			const failure = networkError(this.getNode(), {
 				method: request.method,
 				path,
 				origin: base.origin,
 				code,
 				itemIndex: request.itemIndex,
-				hint: safeToRepeat
+				timeoutMs: timedOut ? timeoutMs : undefined,
+				hint: safeToRepeat || notSent
 					? request.hint
 					: [
 							'The request was sent but no answer came back, so Scantrust may or may not have applied it; it was not sent again.',
@@ -128,44 +174,49 @@ export async function apiCall<T = unknown>(
 							.filter(Boolean)
 							.join(' '),
 			});
-			if (!safeToRepeat && request.readBack && !readBackDone) {
-				readBackDone = true;
-				const applied = await request.readBack();
-				if (applied) return { status: 200, body: applied as T, headers: {} };
-				continue;
+			// A server that let a request time out twice is not coming back within this execution.
+			if (timeouts >= 2) throw failure;
+			if (notSent) {
+				// The connection was never made: nothing reached Scantrust, any request may go again.
+				if (await backOff(backoffMs(attempt))) continue;
+				throw failure;
 			}
-			if (!safeToRepeat) (failure as unknown as IDataObject)[OUTCOME_UNKNOWN] = true;
-			throw failure;
+			const outcome = await unknownOutcome(failure);
+			if (outcome === 'retry') continue;
+			return { status: 200, body: outcome as T, headers: {} };
 		}
 
 		const status = response.statusCode;
 		const body = parseBody(response.body);
 		const headers = response.headers ?? {};
+
+		if (status >= 300 && status < 400 && !request.acceptStatuses?.includes(status)) {
+			url = redirectTarget(this, base, request, url, status, headers, ++redirects);
+			// The Location carries its own query (Django's slash redirect keeps ours in it).
+			if (new URL(url).search) qs = undefined;
+			attempt--;
+			continue;
+		}
 		if (status < 400 || request.acceptStatuses?.includes(status)) {
 			return { status, body: body as T, headers };
 		}
 
-		const retryable = status === 429 || (safeToRepeat && [502, 503, 504].includes(status));
-		if (retryable) {
+		const failed = {
+			status,
+			body,
+			method: request.method,
+			path,
+			itemIndex: request.itemIndex,
+			permissions: request.permissions,
+			hint: request.hint,
+		};
+		if (REFUSED_STATUSES.includes(status)) {
+			// 429 and 503 come from in front of the application: nothing was applied, any request may go again.
 			const hinted = serverRequestedWaitMs(headers, body);
 			const wait = hinted ?? backoffMs(attempt);
-			const fits =
-				attempt + 1 < RETRY.maxAttempts &&
-				wait <= RETRY.maxWaitMs &&
-				waitedMs + wait <= RETRY.maxTotalWaitMs;
-			if (fits) {
-				await sleep(wait);
-				if (signal?.aborted) throw cancelled(this, request.itemIndex);
-				waitedMs += wait;
-				continue;
-			}
+			if (await backOff(wait)) continue;
 			throw apiError(this.getNode(), {
-				status,
-				body,
-				method: request.method,
-				path,
-				itemIndex: request.itemIndex,
-				permissions: request.permissions,
+				...failed,
 				hint:
 					status === 429 && wait > RETRY.maxWaitMs
 						? `Scantrust asked to wait ${Math.round(wait / 1000)} s, longer than the ${RETRY.maxWaitMs / 1000} s this node waits at once. ${request.hint ?? ''}`.trim()
@@ -174,16 +225,98 @@ export async function apiCall<T = unknown>(
 				retryAfterMs: hinted,
 			});
 		}
-		throw apiError(this.getNode(), {
-			status,
-			body,
-			method: request.method,
-			path,
-			itemIndex: request.itemIndex,
-			permissions: request.permissions,
-			hint: request.hint,
-		});
+		if (GATEWAY_STATUSES.includes(status)) {
+			const failure = apiError(this.getNode(), {
+				...failed,
+				hint: safeToRepeat
+					? request.hint
+					: [
+							`A gateway answered ${status} for Scantrust, so it may or may not have applied the request; it was not sent again.`,
+							request.hint,
+						]
+							.filter(Boolean)
+							.join(' '),
+			});
+			const outcome = await unknownOutcome(failure);
+			if (outcome === 'retry') continue;
+			return { status: 200, body: outcome as T, headers: {} };
+		}
+		throw apiError(this.getNode(), failed);
 	}
+}
+
+/**
+ * Marks a change whose fate is unknown. The message says so too: n8n shows only the message of
+ * an error item ("On Error: Continue"), and this is what the user must know about that item.
+ */
+function markUnknown(failure: NodeApiError): NodeApiError {
+	(failure as unknown as IDataObject)[OUTCOME_UNKNOWN] = true;
+	failure.message = `${failure.message}: it may or may not have been applied, and was not sent again`;
+	return failure;
+}
+
+/**
+ * 429 (throttled) and 503 (unavailable) are answered before the request is handled (DRF's
+ * throttle, a load balancer with no server behind it), so even a change may be sent again.
+ */
+const REFUSED_STATUSES = [429, 503];
+/** A gateway lost or timed out on the answer: the request may or may not have been handled. */
+const GATEWAY_STATUSES = [502, 504];
+/** Failures before the request left this machine: nothing reached Scantrust. */
+const NOT_SENT_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT']);
+const MAX_REDIRECTS = 5;
+
+/**
+ * Where a 3xx answer points, if it may be followed: a GET or HEAD to the configured origin, inside
+ * the configured path prefix (Django's APPEND_SLASH redirect is one). Anything else is refused
+ * rather than followed, so the UAT token never goes to another origin and a change is never
+ * turned into a GET by a redirect.
+ */
+function redirectTarget(
+	context: ScantrustContext,
+	base: ResolvedBaseUrl,
+	request: ApiRequest,
+	from: string,
+	status: number,
+	headers: IDataObject,
+	count: number,
+): string {
+	const location = headerValue(headers, 'location');
+	let target: URL | undefined;
+	try {
+		target = location ? new URL(location, from) : undefined;
+	} catch {
+		target = undefined;
+	}
+	const fromPath = new URL(from).pathname;
+	const where = target ? `${target.origin}${target.pathname}` : 'nowhere';
+	const refuse = (why: string) =>
+		new NodeOperationError(
+			context.getNode(),
+			`Scantrust answered ${request.method} ${fromPath} with a redirect (HTTP ${status}) to ${where}; it was not followed`,
+			{ itemIndex: request.itemIndex, description: why },
+		);
+	if (!target) throw refuse('The redirect carried no usable Location header.');
+	if (target.origin !== base.origin || !`${target.pathname}/`.startsWith(`${base.pathPrefix}/`)) {
+		throw refuse(
+			`The UAT token is only sent to ${base.url}, so the request was not repeated at another address. If Scantrust moved, check the credential's environment or base URL (e.g. https:// instead of http://).`,
+		);
+	}
+	if (request.method !== 'GET' && request.method !== 'HEAD') {
+		throw refuse(
+			'A redirected change would arrive as a GET and not be applied, so nothing was applied. Check the path (Scantrust paths end with a slash) or the credential\'s base URL.',
+		);
+	}
+	if (count > MAX_REDIRECTS) throw refuse(`More than ${MAX_REDIRECTS} redirects in a row.`);
+	return target.toString();
 }
 
 /**

@@ -222,17 +222,28 @@ describe('update', () => {
 		expect(targets.every((c, i) => c.scm.intended_market === `S-${i}`)).toBe(true);
 	});
 
-	test('a connection dropped after the batch was applied: sent again, every item once', async () => {
+	test('a connection dropped after the batch was applied: not sent again, the error says it may or may not be applied', async () => {
 		sandbox.faults.set({ drop: { nth: [1], method: 'POST', path: '/scm/upload/', afterApply: true } });
 		const targets = codesOf(DAIRY).slice(0, 4);
 		const input = targets.map((c, i) => ({ json: { ext: c.extended_id, lot: `DROP-${i}` } }));
+		const { error } = await scm(updateLots(), { input });
+		expect(error.message).toMatch(/POST \/api\/v2\/scm\/upload\/.*batch 1 of 1, items 0–3/);
+		expect(error.description).toMatch(/Batch 1 may or may not have been applied/);
+		expect(uploads()).toHaveLength(1);
+		expect(uploads()[0].dropped).toBe(true);
+		// Applied once, by the one request that was sent.
+		expect(targets.every((c, i) => c.scm.lot_number === `DROP-${i}`)).toBe(true);
+	});
+
+	test('a 503 is retried: Scantrust refused the batch before handling it', async () => {
+		sandbox.faults.set({ errors: { status: 503, nth: [1], method: 'POST', path: '/scm/upload/' } });
+		const targets = codesOf(DAIRY).slice(4, 8);
+		const input = targets.map((c, i) => ({ json: { ext: c.extended_id, lot: `BUSY-${i}` } }));
 		const { items, error } = await scm(updateLots(), { input });
 		expect(error).toBeUndefined();
-		expect(uploads()).toHaveLength(2);
-		expect(uploads()[0].dropped).toBe(true);
-		expect(items).toHaveLength(4);
+		expect(uploads().map((e) => e.status)).toEqual([503, 200]);
 		expect(items.every((i) => i.json.updated)).toBe(true);
-		expect(targets.every((c, i) => c.scm.lot_number === `DROP-${i}`)).toBe(true);
+		expect(targets.every((c, i) => c.scm.lot_number === `BUSY-${i}`)).toBe(true);
 	});
 
 	test('a 504 (slow SCM-field lookup) is an error that recommends Update Async; nothing applied', async () => {

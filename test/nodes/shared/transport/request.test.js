@@ -93,13 +93,75 @@ describe('faults', () => {
 		expect(ctx.calls).toHaveLength(2);
 	});
 
-	test('503 on a POST is not retried', async () => {
+	test('503 on a POST is retried: Scantrust refused it before handling it', async () => {
 		const ctx = fakeContext([{ status: 503, body: 'busy' }, ok]);
+		const res = await apiCall.call(ctx, { method: 'POST', path: '/api/v2/products/', body: {}, itemIndex: 1 });
+		expect(res.status).toBe(200);
+		expect(ctx.calls).toHaveLength(2);
+	});
+
+	test('502 on a POST without a read-back: not sent again, the error says the outcome is unknown', async () => {
+		const ctx = fakeContext([{ status: 502, body: 'bad gateway' }, ok]);
 		const error = await apiCall
 			.call(ctx, { method: 'POST', path: '/api/v2/products/', body: {}, itemIndex: 1 })
 			.catch((e) => e);
-		expect(error.httpCode).toBe('503');
+		expect(error.httpCode).toBe('502');
+		expect(error.description).toMatch(/may or may not have applied/);
+		expect(error.outcomeUnknown).toBe(true);
 		expect(ctx.calls).toHaveLength(1);
+	});
+
+	test('504 on a POST with a read-back: looked up, and sent again only when not there', async () => {
+		const ctx = fakeContext([{ status: 504 }, { status: 201, body: { id: 9 } }]);
+		const readBack = jest.fn(async () => undefined);
+		const res = await apiCall.call(ctx, { method: 'POST', path: '/api/v2/products/', body: {}, readBack });
+		expect(readBack).toHaveBeenCalledTimes(1);
+		expect(res.body).toEqual({ id: 9 });
+		expect(ctx.calls).toHaveLength(2);
+	});
+
+	test('a read-back is asked after every unknown outcome, not only the first', async () => {
+		const ctx = fakeContext([networkFailure('ECONNRESET'), networkFailure('ECONNRESET'), { status: 201, body: { id: 3 } }]);
+		const readBack = jest.fn(async () => undefined);
+		const res = await apiCall.call(ctx, { method: 'POST', path: '/api/v2/products/', body: {}, readBack });
+		expect(readBack).toHaveBeenCalledTimes(2);
+		expect(res.body).toEqual({ id: 3 });
+		expect(ctx.calls).toHaveLength(3);
+	});
+
+	test('a read-back that fails itself: the error says the outcome is unknown and why it could not be checked', async () => {
+		const ctx = fakeContext([networkFailure('ECONNRESET'), ok]);
+		const error = await apiCall
+			.call(ctx, {
+				method: 'POST',
+				path: '/api/v2/products/',
+				body: {},
+				readBack: async () => {
+					throw new Error('lookup refused');
+				},
+			})
+			.catch((e) => e);
+		expect(error.description).toMatch(/may or may not have applied/);
+		expect(error.description).toMatch(/Checking whether it was applied failed too: lookup refused/);
+		expect(error.outcomeUnknown).toBe(true);
+		expect(ctx.calls).toHaveLength(1);
+	});
+
+	test('a connection that was never made (ECONNREFUSED) is retried even for a POST: nothing was sent', async () => {
+		const ctx = fakeContext([networkFailure('ECONNREFUSED'), ok]);
+		const res = await apiCall.call(ctx, { method: 'POST', path: '/api/v2/products/', body: {} });
+		expect(res.status).toBe(200);
+		expect(ctx.calls).toHaveLength(2);
+	});
+
+	test('a timeout is retried once for a GET, then a clear error: a hung server does not hang the workflow', async () => {
+		const timeout = Object.assign(new Error('timeout of 60000ms exceeded'), { code: 'ECONNABORTED' });
+		const ctx = fakeContext([timeout]);
+		const error = await apiCall.call(ctx, { method: 'GET', path: '/api/v2/products/', itemIndex: 2 }).catch((e) => e);
+		expect(ctx.calls).toHaveLength(2);
+		expect(error.message).toMatch(/did not answer GET \/api\/v2\/products\/ in time/);
+		expect(error.description).toMatch(/within 60 s/);
+		expect(error.context.itemIndex).toBe(2);
 	});
 
 	test('503 on a POST that is safe to repeat is retried', async () => {
@@ -148,6 +210,60 @@ describe('faults', () => {
 		});
 		expect(res.body).toEqual({ id: 8 });
 		expect(ctx.calls).toHaveLength(2);
+	});
+});
+
+describe('redirects (never followed by n8n, which would carry the token along)', () => {
+	const moved = (location, status = 301) => ({ status, body: '', headers: { location } });
+
+	test('every request asks n8n not to follow redirects', async () => {
+		const ctx = fakeContext([ok]);
+		await apiCall.call(ctx, { method: 'GET', path: '/api/v2/products/' });
+		expect(ctx.calls[0].disableFollowRedirect).toBe(true);
+	});
+
+	test('a GET redirected within the configured origin (Django adding the slash) is followed once', async () => {
+		const ctx = fakeContext([moved('/api/v2/products/?limit=5'), ok]);
+		const res = await apiCall.call(ctx, { method: 'GET', path: '/api/v2/products', qs: { limit: 5 } });
+		expect(res.status).toBe(200);
+		expect(ctx.calls[1].url).toBe('http://127.0.0.1:9/api/v2/products/?limit=5');
+		expect(ctx.calls[1].qs).toBeUndefined();
+	});
+
+	test.each([
+		['another origin', 'https://files.example.com/export.csv'],
+		['another port on the same host', 'http://127.0.0.1:10/api/v2/products/'],
+		['https instead of http', 'https://127.0.0.1:9/api/v2/products/'],
+	])('a redirect to %s is refused, not followed', async (_, location) => {
+		const ctx = fakeContext([moved(location, 302), ok]);
+		const error = await apiCall.call(ctx, { method: 'GET', path: '/api/v2/products/', itemIndex: 1 }).catch((e) => e);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toMatch(/redirect \(HTTP 302\).*it was not followed/);
+		expect(error.description).toMatch(/only sent to http:\/\/127\.0\.0\.1:9/);
+		expect(error.context.itemIndex).toBe(1);
+		expect(ctx.calls).toHaveLength(1);
+		expect(JSON.stringify(error)).not.toContain(TOKEN);
+	});
+
+	test('a redirect out of the path prefix (a proxy) is refused', async () => {
+		const ctx = fakeContext([moved('/other/api/v2/products/'), ok], { baseUrl: 'http://127.0.0.1:9/scantrust' });
+		const error = await apiCall.call(ctx, { method: 'GET', path: '/api/v2/products/' }).catch((e) => e);
+		expect(error.message).toMatch(/not followed/);
+		expect(ctx.calls).toHaveLength(1);
+	});
+
+	test('a redirected POST is refused: following it would turn the change into a GET', async () => {
+		const ctx = fakeContext([moved('/api/v2/products/'), ok]);
+		const error = await apiCall.call(ctx, { method: 'POST', path: '/api/v2/products', body: {} }).catch((e) => e);
+		expect(error.description).toMatch(/arrive as a GET and not be applied/);
+		expect(ctx.calls).toHaveLength(1);
+	});
+
+	test('a redirect loop ends with an error', async () => {
+		const ctx = fakeContext([moved('/api/v2/products/')]);
+		const error = await apiCall.call(ctx, { method: 'GET', path: '/api/v2/products/' }).catch((e) => e);
+		expect(error.description).toMatch(/More than 5 redirects/);
+		expect(ctx.calls).toHaveLength(6);
 	});
 });
 
