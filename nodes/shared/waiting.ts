@@ -1,10 +1,19 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { invalid } from './validate';
 
-/** "Wait for completion" parameters for background jobs (work orders, code uploads). */
+/**
+ * "Wait for completion" settings for Scantrust background jobs (work orders, code uploads, SCM
+ * tasks, code exports). Jobs usually finish within seconds to minutes; large ones take longer,
+ * hence a 10-minute default timeout.
+ */
+const DEFAULT_INTERVAL_SECONDS = 5;
+const DEFAULT_TIMEOUT_SECONDS = 600;
 
-/** Poll interval and timeout; `show` limits them to e.g. `{ waitForCompletion: [true] }`. */
+/**
+ * Poll interval and timeout parameters. `show` limits them to e.g. `{ waitForCompletion: [true] }`;
+ * without it they suit an "Options" collection.
+ */
 export function waitParameters(
 	what: string,
 	show: { [key: string]: Array<string | boolean> } = {},
@@ -16,7 +25,7 @@ export function waitParameters(
 			name: 'pollInterval',
 			type: 'number',
 			typeOptions: { minValue: 1 },
-			default: 5,
+			default: DEFAULT_INTERVAL_SECONDS,
 			description: `How often to ask Scantrust whether the ${what} is done`,
 			...displayOptions,
 		},
@@ -25,25 +34,35 @@ export function waitParameters(
 			name: 'timeout',
 			type: 'number',
 			typeOptions: { minValue: 1 },
-			default: 600,
+			default: DEFAULT_TIMEOUT_SECONDS,
 			description: `How long to wait at most. The ${what} goes on in Scantrust after a timeout; check it again later.`,
 			...displayOptions,
 		},
 	];
 }
 
-/** The wait parameters in milliseconds, checked (an expression may give anything). */
+/**
+ * The wait settings in milliseconds, checked (an expression may give anything). They are read
+ * from the node's top-level parameters, or from its "Options" collection with `inOptions`.
+ */
 export function waitSettings(
 	context: IExecuteFunctions,
 	itemIndex: number,
+	{ inOptions = false }: { inOptions?: boolean } = {},
 ): { intervalMs: number; timeoutMs: number } {
-	const interval = Number(context.getNodeParameter('pollInterval', itemIndex, 5));
-	const timeout = Number(context.getNodeParameter('timeout', itemIndex, 600));
+	const source = inOptions
+		? (context.getNodeParameter('options', itemIndex, {}) as IDataObject)
+		: {
+				pollInterval: context.getNodeParameter('pollInterval', itemIndex, DEFAULT_INTERVAL_SECONDS),
+				timeout: context.getNodeParameter('timeout', itemIndex, DEFAULT_TIMEOUT_SECONDS),
+			};
+	const interval = Number(source.pollInterval ?? DEFAULT_INTERVAL_SECONDS);
+	const timeout = Number(source.timeout ?? DEFAULT_TIMEOUT_SECONDS);
 	if (!Number.isFinite(interval) || interval < 1) {
-		throw invalid(context, itemIndex, 'Poll Interval (Seconds)', `must be at least 1 (got "${String(interval)}")`);
+		throw invalid(context, itemIndex, 'Poll Interval (Seconds)', `must be at least 1 (got "${String(source.pollInterval)}")`);
 	}
-	if (!Number.isFinite(timeout) || timeout < 1) {
-		throw invalid(context, itemIndex, 'Timeout (Seconds)', `must be at least 1 (got "${String(timeout)}")`);
+	if (!Number.isFinite(timeout) || timeout < interval) {
+		throw invalid(context, itemIndex, 'Timeout (Seconds)', `must be at least the poll interval (got "${String(source.timeout)}")`);
 	}
-	return { intervalMs: interval * 1000, timeoutMs: timeout * 1000 };
+	return { intervalMs: Math.round(interval * 1000), timeoutMs: Math.round(timeout * 1000) };
 }

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { readWaitOptions, waitOptions } from '../../shared/jobWait';
+import { waitParameters, waitSettings } from '../../shared/waiting';
 import { apiCall, apiRequest, downloadFile, waitFor } from '../../shared/transport';
 import type { WaitOptions } from '../../shared/transport/wait';
 import { codeIdentifier, fieldKey, invalid, isoDate, positiveInteger } from '../../shared/validate';
@@ -155,7 +155,7 @@ const properties: INodeProperties[] = [
 				default: 'data',
 				hint: 'The name of the output binary field to put the CSV file in',
 			},
-			...waitOptions('export'),
+			...waitParameters('export'),
 		],
 	},
 ];
@@ -261,7 +261,7 @@ function binaryPropertyName(context: IExecuteFunctions, itemIndex: number): stri
 export function validate(this: IExecuteFunctions, itemIndex: number): void {
 	exportQuery(this, itemIndex);
 	binaryPropertyName(this, itemIndex);
-	readWaitOptions(this, itemIndex);
+	waitSettings(this, itemIndex, { inOptions: true });
 }
 
 /**
@@ -289,7 +289,7 @@ function linkFrom(body: unknown): string | undefined {
 
 async function waitForDocument(this: IExecuteFunctions, key: string, itemIndex: number): Promise<ReadyDocument> {
 	const path = `/api/v2/documents/${encodeURIComponent(key)}/`;
-	const { intervalMs, timeoutMs } = readWaitOptions(this, itemIndex);
+	const { intervalMs, timeoutMs } = waitSettings(this, itemIndex, { inOptions: true });
 	const wait: WaitOptions<ReadyDocument | undefined> = {
 		what: `the code export ${key}`,
 		itemIndex,

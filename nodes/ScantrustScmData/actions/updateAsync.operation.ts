@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { readWaitOptions, waitOptions } from '../../shared/jobWait';
+import { waitParameters, waitSettings } from '../../shared/waiting';
 import { emptyValuesOption, fieldsToWriteProperty, readScmData, SCM_UPLOAD_PERMISSIONS } from '../../shared/scmFields';
 import { apiRequest } from '../../shared/transport';
 import { codeIdentifier, fieldKey, invalid } from '../../shared/validate';
@@ -71,7 +71,7 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			emptyValuesOption,
-			...waitOptions('task').map((option) => ({
+			...waitParameters('task').map((option) => ({
 				...option,
 				displayOptions: { show: { '/waitForCompletion': [true] } },
 			})),
@@ -126,7 +126,7 @@ function readScmDataFor(context: IExecuteFunctions, itemIndex: number): IDataObj
 export function validate(this: IExecuteFunctions, itemIndex: number): void {
 	readConstraints(this, itemIndex);
 	readScmDataFor(this, itemIndex);
-	if (this.getNodeParameter('waitForCompletion', itemIndex, true)) readWaitOptions(this, itemIndex);
+	if (this.getNodeParameter('waitForCompletion', itemIndex, true)) waitSettings(this, itemIndex, { inOptions: true });
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
@@ -150,7 +150,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 	if (!this.getNodeParameter('waitForCompletion', itemIndex, true)) return { task_id: taskId };
 
-	const { intervalMs, timeoutMs } = readWaitOptions(this, itemIndex);
+	const { intervalMs, timeoutMs } = waitSettings(this, itemIndex, { inOptions: true });
 	const task = await waitForTask.call(this, taskId, itemIndex, intervalMs, timeoutMs);
 	if (hasFailed(task)) throw taskFailedError(this, task, itemIndex);
 	return { task_id: taskId, ...task };
