@@ -6,6 +6,7 @@ import type {
 	NodeOperationError,
 } from 'n8n-workflow';
 
+import { productLocator } from './descriptions';
 import { findProductBySku } from './lookups';
 import type { ScantrustContext } from './transport';
 
@@ -100,32 +101,9 @@ export function scanFilterProperties(show: IDisplayOptions['show']): INodeProper
 					description: 'Only scans carrying at least one of these flags',
 				},
 				{
-					displayName: 'Product',
-					name: 'product',
-					type: 'resourceLocator',
-					default: { mode: 'list', value: '' },
+					...productLocator,
+					required: false,
 					description: 'Only scans of codes assigned to this product',
-					modes: [
-						{
-							displayName: 'From List',
-							name: 'list',
-							type: 'list',
-							typeOptions: { searchListMethod: 'searchProducts', searchable: true },
-						},
-						{
-							displayName: 'By ID',
-							name: 'id',
-							type: 'string',
-							placeholder: 'e.g. 6326',
-							validation: [
-								{
-									type: 'regex',
-									properties: { regex: '^\\s*\\d+\\s*$', errorMessage: 'A product ID is a number' },
-								},
-							],
-						},
-						{ displayName: 'By SKU', name: 'sku', type: 'string', placeholder: 'e.g. SKU-1234' },
-					],
 				},
 				{
 					displayName: 'SCM Fields',
