@@ -3,6 +3,7 @@
 //
 //   node bench/run.js                     every scenario, full size (about 10 minutes)
 //   node bench/run.js --small             tiny sizes, one round: the CI smoke run (no timing claims)
+//   node bench/run.js --small --parallel  ...with the scenarios at the same time (faster, unfair: smoke only)
 //   node bench/run.js --only scanExport,storm
 //   node bench/run.js --rounds 5 --latency 20 --out /tmp/bench.json
 //   node bench/run.js --cpu-prof /tmp/prof  every variant process writes a .cpuprofile there
@@ -24,7 +25,7 @@ const ROOT = path.resolve(__dirname, '..');
 const SCENARIOS = ['scanExport', 'n8nExport', 'scmBulk', 'storm', 'triggerIdle', 'growth'];
 
 function parseArgs(argv) {
-	const args = { small: false, only: null, skip: [], rounds: undefined, latencyMs: undefined, out: undefined, cpuProf: undefined, install: true };
+	const args = { small: false, parallel: false, only: null, skip: [], rounds: undefined, latencyMs: undefined, out: undefined, cpuProf: undefined, install: true };
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i];
 		const value = () => {
@@ -34,6 +35,7 @@ function parseArgs(argv) {
 		};
 		const name = arg.split('=')[0];
 		if (name === '--small') args.small = true;
+		else if (name === '--parallel') args.parallel = true;
 		else if (name === '--only') args.only = value().split(',').filter(Boolean);
 		else if (name === '--skip') args.skip.push(...value().split(',').filter(Boolean));
 		else if (name === '--rounds') args.rounds = Number(value());
@@ -54,18 +56,19 @@ function sizes(small, rounds) {
 	if (small) {
 		const r = rounds ?? 1;
 		return {
-			scanExport: { scans: 3000, rounds: r },
+			scanExport: { scans: 2000, rounds: r },
 			n8nExport: { scans: 2000, rounds: r },
-			scmBulk: { codes: 20, largeCodes: 200, rounds: r, baselineRounds: 1 },
+			scmBulk: { codes: 10, largeCodes: 150, rounds: r, baselineRounds: 1 },
 			storm: { scans: 12000, rounds: r },
 			triggerIdle: { newScans: 1500, idlePolls: 2 },
-			growth: { scans: [1000, 3000, 6000], rounds: 1 },
+			growth: { scans: [1000, 2000, 3000], rounds: 1 },
 		};
 	}
 	const r = rounds ?? 3;
 	return {
 		// The export is the closest comparison (ratio near 1): more rounds against the machine's noise.
 		scanExport: { scans: 100_000, rounds: rounds ?? 5 },
+		// Each round is two `n8n execute` runs of about a minute each.
 		n8nExport: { scans: 100_000, rounds: r },
 		// The one-request-per-code baseline is paced by the clock (100 s per 1,000 codes): one round.
 		scmBulk: { codes: 1000, largeCodes: 10_000, rounds: r, baselineRounds: 1 },
@@ -116,11 +119,20 @@ async function main() {
 		triggerIdle: () => require('./scenarios/trigger-idle').triggerIdle,
 	};
 	const started = Date.now();
-	for (const name of selected) {
+	const runScenario = async (name) => {
 		const t0 = Date.now();
 		log(`▶ ${name}`);
 		results[name] = await modules[name]()(ctx);
 		log(`✔ ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+	};
+	if (args.parallel) {
+		// Smoke runs only: the scenarios compete for the machine, so their numbers mean nothing.
+		results.settings.parallel = true;
+		const outcomes = await Promise.allSettled(selected.map(runScenario));
+		const failed = outcomes.find((o) => o.status === 'rejected');
+		if (failed) throw failed.reason;
+	} else {
+		for (const name of selected) await runScenario(name);
 	}
 	results.durationS = Math.round((Date.now() - started) / 1000);
 	results.targets = targets(results);

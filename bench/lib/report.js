@@ -43,8 +43,10 @@ function renderTable(results) {
 		const x = r.n8nExport;
 		if (x.skipped) row('2. Inside n8n', 'skipped', x.skipped, '', '', '≤ 1.0', '');
 		else {
-			row(`2. Inside n8n, ${n(x.scans)} scans (median of ${x.rounds})`, 'n8n execute wall', s(x.scanNode.wallMs), `${s(x.httpRequest.wallMs)} (HTTP Request + Split Out)`, n(x.wallRatio, 3), '≤ 1.0', verdicts['n8nExport.wallRatio']);
+			row(`2. Inside n8n ${x.n8nVersion}, ${n(x.scans)} scans (median of ${x.rounds})`, 'n8n execute wall', s(x.scanNode.wallMs), `${s(x.httpRequest.wallMs)} (HTTP Request + Split Out)`, n(x.wallRatio, 3), '≤ 1.0', verdicts['n8nExport.wallRatio']);
+			row('', 'export phase (sandbox log)', s(x.scanNode.exportPhaseMs), s(x.httpRequest.exportPhaseMs), n(x.exportPhaseRatio, 3), 'reported', '');
 			row('', 'requests', n(x.scanNode.requests), n(x.httpRequest.requests), '', '', '');
+			if (x.startupWallMs !== undefined) row('', 'start-up alone (Manual Trigger only)', s(x.startupWallMs), s(x.startupWallMs), '', 'reported', '');
 		}
 	}
 	if (r.scmBulk) {
@@ -80,7 +82,7 @@ function renderTable(results) {
 		`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
 		...rows.map(line),
 		'',
-		`Sandbox latency ${r.settings.latencyMs} ms per request${r.settings.small ? ', SMALL run (smoke check: numbers not judged)' : ''}. ` +
+		`Sandbox latency ${r.settings.latencyMs} ms per request${r.settings.small ? ', SMALL run (smoke check: numbers not judged)' : ''}${r.settings.parallel ? ', scenarios in parallel' : ''}. ` +
 			`${m.nproc} CPUs (${m.cpuModel}), ${m.memoryGb} GB, Node ${m.node}, load ${m.loadAverageAtStart.join(' ')} at start; ${r.durationS} s in all.`,
 	].join('\n');
 }

@@ -11,7 +11,7 @@ async function exportPair(ctx, scans, rounds) {
 	const sandbox = await startSandboxProcess({ scanCount: scans, latencyMs: ctx.latencyMs });
 	try {
 		const config = { timeRange: '1y', pageSize: ctx.scanPageSize };
-		await warmSandbox(sandbox, ctx.scanPageSize);
+		if (!ctx.small) await warmSandbox(sandbox, ctx.scanPageSize);
 		const samples = await alternate(
 			rounds,
 			{

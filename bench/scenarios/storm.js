@@ -14,7 +14,7 @@ async function storm(ctx) {
 	const sandbox = await startSandboxProcess({ scanCount: scans, latencyMs: ctx.latencyMs });
 	try {
 		const config = { timeRange: '1y', countUnique: true };
-		await warmSandbox(sandbox, ctx.scanPageSize);
+		if (!ctx.small) await warmSandbox(sandbox, ctx.scanPageSize);
 		const samples = await alternate(
 			rounds,
 			{
