@@ -109,6 +109,15 @@
  * @property {boolean} [useTemplate]  copy a pre-migrated .n8n built once per process (default true)
  * @property {boolean} [keep]  keep the temp folder after cleanup() (default: env E2E_KEEP_N8N=1)
  * @property {boolean} [owner]  env-managed owner at start(), for setupOwnerAndApiKey() (default true)
+ * @property {string} [userFolder]  use this (persistent) N8N_USER_FOLDER instead of a temp one: it is
+ *   created when missing, never removed by cleanup(), no template is copied (n8n migrates it on
+ *   first start) and the tarball(s) are (re)installed only when they changed (the demo of
+ *   `npm start` keeps its workflows this way)
+ * @property {string | null} [encryptionKey]  N8N_ENCRYPTION_KEY (default: the fixed test key);
+ *   null: none, n8n generates one into <userFolder>/.n8n/config on first start and keeps it
+ * @property {number} [port]  N8N_PORT of start() (default: a free port)
+ * @property {string} [ownerEmail]  env-managed owner (default OWNER_EMAIL)
+ * @property {string} [ownerPassword]  its password (default OWNER_PASSWORD)
  * @property {'legacy' | 'vm'} [cliExpressionEngine]  expression engine of CLI commands. Default
  *   'legacy': with n8n 2.41.1's default 'vm' (isolated-vm) engine, `n8n execute` often dies of
  *   SIGSEGV (exit 139) at process exit, after printing its result, because the CLI exits without
@@ -118,6 +127,15 @@
  * @property {number} [timeoutMs]  readiness timeout (default 120 s)
  * @property {number} [maxLifetimeMs]  the watchdog stops the server after this (default 60 min)
  * @property {boolean} [verbose]  echo the server log to stderr (default env E2E_N8N_VERBOSE=1)
+ *
+ * @typedef {object} N8nWorker  an `n8n worker` process (queue mode), from startWorker()
+ * @property {string} name
+ * @property {number} healthPort  its /healthz server
+ * @property {number} brokerPort  its task broker
+ * @property {ReturnType<typeof spawnWatched>} handle
+ * @property {CliResult | undefined} exited  set once it exited
+ * @property {() => string} output  its log so far
+ * @property {(timeoutMs?: number) => Promise<CliResult>} stop  SIGTERM, SIGKILL after the timeout
  *
  * @typedef {object} ApiExecution  an execution from the public API (`includeData=true`)
  * @property {string | number} id
@@ -718,21 +736,27 @@ function httpRequest(method, url, opts = {}) {
 	});
 }
 
-let ownerHashCache;
+const ownerHashCache = new Map();
 
-function ownerPasswordHash() {
-	if (ownerHashCache) return ownerHashCache;
+function ownerPasswordHash(password = OWNER_PASSWORD) {
+	const cached = ownerHashCache.get(password);
+	if (cached) return cached;
 	const rt = getRuntime();
 	const code =
 		"const r=require('module').createRequire(process.argv[1]);" +
 		'process.stdout.write(r("bcryptjs").hashSync(process.argv[2], 10))';
-	const r = childProcess.spawnSync(rt.nodeBin, ['-e', code, rt.n8nBin, OWNER_PASSWORD], {
+	const r = childProcess.spawnSync(rt.nodeBin, ['-e', code, rt.n8nBin, password], {
 		encoding: 'utf8',
 	});
 	if (r.status !== 0 || !r.stdout.startsWith('$2'))
 		throw new Error(`bcrypt hash failed: ${r.stderr}`);
-	ownerHashCache = r.stdout;
-	return ownerHashCache;
+	ownerHashCache.set(password, r.stdout);
+	return r.stdout;
+}
+
+/** sha256 of a file (hex). */
+function fileHash(file) {
+	return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -761,8 +785,14 @@ class N8nInstance {
 		this.serverExit = undefined;
 		/** @type {CreateN8nOptions} */
 		this.options = options;
-		this.keep = options.keep ?? process.env['E2E_KEEP_N8N'] === '1';
-		if (this.keep) fs.writeFileSync(path.join(userFolder, '.keep'), '');
+		/** A folder given by the caller (options.userFolder): never removed. */
+		this.persistent = options.userFolder !== undefined;
+		this.keep = this.persistent || (options.keep ?? process.env['E2E_KEEP_N8N'] === '1');
+		if (this.keep && !this.persistent) fs.writeFileSync(path.join(userFolder, '.keep'), '');
+		this.ownerEmail = options.ownerEmail ?? OWNER_EMAIL;
+		this.ownerPassword = options.ownerPassword ?? OWNER_PASSWORD;
+		/** @type {Set<N8nWorker>} workers started by startWorker() */
+		this.workers = new Set();
 	}
 
 	/**
@@ -775,14 +805,19 @@ class N8nInstance {
 		installExitHook();
 		const tgzs =
 			options.tgz === undefined ? [] : Array.isArray(options.tgz) ? options.tgz : [options.tgz];
-		const root = fs.mkdtempSync(path.join(os.tmpdir(), `${TMP_PREFIX}i${process.pid}-`));
-		const p1 = await getFreePort();
+		const root = options.userFolder
+			? path.resolve(options.userFolder)
+			: fs.mkdtempSync(path.join(os.tmpdir(), `${TMP_PREFIX}i${process.pid}-`));
+		if (options.userFolder) fs.mkdirSync(root, { recursive: true });
+		const p1 = options.port ?? (await getFreePort());
 		const p2 = await getFreePort([p1]);
 		const p3 = await getFreePort([p1, p2]);
 		const inst = new N8nInstance(root, [p1, p2, p3], options);
 		liveInstances.add(inst);
 		try {
-			if (options.useTemplate !== false) {
+			if (inst.persistent) {
+				await inst.installPackagesIfChanged(tgzs);
+			} else if (options.useTemplate !== false) {
 				const tpl = await templateFor(tgzs);
 				fs.cpSync(path.join(tpl, '.n8n'), inst.n8nFolder, {
 					recursive: true,
@@ -797,6 +832,27 @@ class N8nInstance {
 			throw e;
 		}
 		return inst;
+	}
+
+	/**
+	 * Persistent folders: (re)install the tarball(s) into .n8n/nodes when their content changed
+	 * since the last install (a marker file keeps the hashes).
+	 * @param {string[]} tgzs
+	 */
+	async installPackagesIfChanged(tgzs) {
+		fs.mkdirSync(this.n8nFolder, { recursive: true });
+		if (!tgzs.length) return;
+		const marker = path.join(this.n8nFolder, 'nodes', '.installed-tarballs.json');
+		const want = JSON.stringify(tgzs.map((t) => fileHash(t)).sort());
+		let have = '';
+		try {
+			have = fs.readFileSync(marker, 'utf8');
+		} catch {
+			/* first install */
+		}
+		if (have === want) return;
+		await npmInstallNodes(this.env(), this.n8nFolder, tgzs);
+		fs.writeFileSync(marker, want);
 	}
 
 	/**
@@ -819,10 +875,13 @@ class N8nInstance {
 		if (kind === 'server' && this.options.owner !== false) {
 			Object.assign(env, {
 				N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
-				N8N_INSTANCE_OWNER_EMAIL: OWNER_EMAIL,
-				N8N_INSTANCE_OWNER_PASSWORD_HASH: ownerPasswordHash(),
+				N8N_INSTANCE_OWNER_EMAIL: this.ownerEmail,
+				N8N_INSTANCE_OWNER_PASSWORD_HASH: ownerPasswordHash(this.ownerPassword),
 			});
 		}
+		if (this.options.encryptionKey === null) delete env['N8N_ENCRYPTION_KEY'];
+		else if (this.options.encryptionKey !== undefined)
+			env['N8N_ENCRYPTION_KEY'] = this.options.encryptionKey;
 		Object.assign(env, this.options.env ?? {});
 		return env;
 	}
@@ -1059,7 +1118,7 @@ class N8nInstance {
 		if (!this.server) throw new Error('start() n8n first');
 		const res = await httpRequest('POST', `${this.baseUrl}/rest/login`, {
 			headers: { 'browser-id': 'e2e' },
-			body: { emailOrLdapLoginId: OWNER_EMAIL, password: OWNER_PASSWORD },
+			body: { emailOrLdapLoginId: this.ownerEmail, password: this.ownerPassword },
 		});
 		if (res.status !== 200) throw new Error(`login failed: ${res.status} ${res.text}`);
 		const setCookie = res.headers['set-cookie'] ?? [];
@@ -1252,6 +1311,143 @@ class N8nInstance {
 	}
 
 	/**
+	 * Update a credential through the public API (`PATCH /credentials/:id`).
+	 * @param {string} id
+	 * @param {{ name?: string, type?: string, data?: Record<string, unknown> }} cred
+	 * @returns {Promise<unknown>}
+	 */
+	updateCredential(id, cred) {
+		return this.api('PATCH', `/credentials/${encodeURIComponent(id)}`, cred);
+	}
+
+	/**
+	 * Every credential (id, name, type; no data), through the public API.
+	 * @returns {Promise<Array<{ id: string, name: string, type: string }>>}
+	 */
+	async listCredentials() {
+		return this.listAll('/credentials');
+	}
+
+	/**
+	 * Every workflow (without pagination limits), through the public API.
+	 * @returns {Promise<Array<{ id: string, name: string, active?: boolean, nodes?: unknown[] }>>}
+	 */
+	async listWorkflows() {
+		return this.listAll('/workflows');
+	}
+
+	/** @param {string} urlPath */
+	async listAll(urlPath) {
+		const out = [];
+		let cursor;
+		do {
+			const q = new URLSearchParams({ limit: '250' });
+			if (cursor) q.set('cursor', cursor);
+			const res = await this.api('GET', `${urlPath}?${q.toString()}`);
+			out.push(...(res.data ?? []));
+			cursor = res.nextCursor;
+		} while (cursor);
+		return out;
+	}
+
+	/**
+	 * Queue mode: `n8n worker` on this user folder (same DB, encryption key and community
+	 * packages), resolved once its /healthz/readiness answers (DB and Redis connected). Give the
+	 * instance `env` with EXECUTIONS_MODE=queue, QUEUE_BULL_REDIS_HOST/PORT and a shared DB
+	 * (DB_TYPE=postgresdb ...); start() the main instance first (it runs the migrations).
+	 * Workers are stopped by stopWorkers() and cleanup().
+	 * @param {{ concurrency?: number, env?: Record<string, string>, timeoutMs?: number, verbose?: boolean, name?: string }} [opts]
+	 * @returns {Promise<N8nWorker>}
+	 */
+	async startWorker(opts = {}) {
+		this.assertUsable();
+		const rt = getRuntime();
+		const taken = [this.port, this.brokerPort, this.cliBrokerPort];
+		for (const w of this.workers) taken.push(w.healthPort, w.brokerPort);
+		const brokerPort = await getFreePort(taken);
+		const healthPort = await getFreePort([...taken, brokerPort]);
+		const name = opts.name ?? `worker${this.workers.size + 1}`;
+		const verbose = opts.verbose ?? process.env['E2E_N8N_VERBOSE'] === '1';
+		const env = {
+			...this.env('server'),
+			N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+			QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+			QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+			N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+			...(opts.env ?? {}),
+		};
+		const handle = spawnWatched(
+			rt.nodeBin,
+			[rt.n8nBin, 'worker', `--concurrency=${opts.concurrency ?? 10}`],
+			{
+				cwd: this.userFolder,
+				env,
+				timeoutMs: 60 * 60 * 1000,
+				graceMs: 15000,
+				...(verbose ? { onOutput: (s) => void process.stderr.write(`[${name}] ${s}`) } : {}),
+			},
+		);
+		/** @type {N8nWorker} */
+		const worker = {
+			name,
+			healthPort,
+			brokerPort,
+			handle,
+			exited: undefined,
+			output: () => handle.output(),
+			stop: async (timeoutMs = 25000) => {
+				try {
+					handle.proc.kill('SIGTERM');
+				} catch {
+					/* gone */
+				}
+				const timer = new Promise((r) => setTimeout(() => r(undefined), timeoutMs).unref());
+				const r = await Promise.race([handle.done, timer]);
+				if (!r) {
+					try {
+						handle.proc.kill('SIGKILL');
+					} catch {
+						/* gone */
+					}
+				}
+				this.workers.delete(worker);
+				return handle.done;
+			},
+		};
+		handle.done.then((r) => {
+			worker.exited = r;
+		});
+		this.workers.add(worker);
+		const deadline = Date.now() + (opts.timeoutMs ?? 120000);
+		for (;;) {
+			if (worker.exited) {
+				this.workers.delete(worker);
+				throw new Error(
+					`n8n worker exited with ${worker.exited.code} before it was ready:\n${tail(worker.exited.output)}`,
+				);
+			}
+			try {
+				const res = await httpRequest('GET', `http://127.0.0.1:${healthPort}/healthz/readiness`, {
+					timeoutMs: 2000,
+				});
+				if (res.status === 200) return worker;
+			} catch {
+				/* not listening yet */
+			}
+			if (Date.now() > deadline) {
+				await worker.stop();
+				throw new Error(`n8n worker was not ready in time:\n${tail(handle.output())}`);
+			}
+			await sleep(200);
+		}
+	}
+
+	/** Stop every worker started by startWorker(). */
+	async stopWorkers() {
+		await Promise.all([...this.workers].map((w) => w.stop()));
+	}
+
+	/**
 	 * Create a workflow through the public API (the server picks the id); returns the id.
 	 * @param {WorkflowInput} wf
 	 * @returns {Promise<string>}
@@ -1299,6 +1495,7 @@ class N8nInstance {
 	async cleanup() {
 		if (this.cleaned) return;
 		try {
+			await this.stopWorkers();
 			await this.stop();
 		} finally {
 			this.cleaned = true;
@@ -1312,15 +1509,18 @@ class N8nInstance {
 		if (this.cleaned) return;
 		this.cleaned = true;
 		liveInstances.delete(this);
-		try {
-			this.server?.proc.kill('SIGTERM');
-		} catch {
-			/* gone */
+		for (const p of [this.server, ...[...this.workers].map((w) => w.handle)]) {
+			try {
+				p?.proc.kill('SIGTERM');
+			} catch {
+				/* gone */
+			}
 		}
 		this.removeFolder();
 	}
 
 	removeFolder() {
+		if (this.persistent) return;
 		if (this.keep) {
 			process.stderr.write(`[e2e] kept n8n user folder ${this.userFolder}\n`);
 			return;
@@ -1352,6 +1552,8 @@ module.exports = {
 	nodeType,
 	getFreePort,
 	packPackage,
+	spawnWatched,
+	httpRequest,
 	parseLogLines,
 	extractRun,
 	nodeOutput,

@@ -1,0 +1,231 @@
+'use strict';
+
+/**
+ * Scenarios shared by the end-to-end files that run a real n8n (test/e2e/trigger.e2e.js,
+ * test/e2e/queue.e2e.js): the New Scan trigger across several polls and a restart, and the core
+ * workflows (product create, SCM update, scan export). Each takes a started N8nInstance with an
+ * API key (test/e2e/n8n.js) and an in-process sandbox, and returns what happened so that the
+ * caller asserts it (the same assertions in single-process and queue mode).
+ */
+const { nodeType, nodeOutput } = require('../n8n.js');
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const TRIGGER = 'Scantrust Trigger';
+
+/**
+ * @param {import('../../../sandbox/index.js').SandboxHandle | any} sandbox
+ * @param {string} [tokenName]
+ */
+function sandboxCredentialData(sandbox, tokenName = 'full') {
+	return { environment: 'custom', baseUrl: sandbox.baseUrl, token: sandbox.tokens[tokenName] };
+}
+
+/** Manual Trigger → nodes in a row. */
+function linearWorkflow(name, nodes) {
+	const all = [
+		{
+			id: 'manual',
+			name: 'Start',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
+		...nodes.map((n, i) => ({ id: `n${i}`, typeVersion: 1, position: [220 * (i + 1), 0], ...n })),
+	];
+	/** @type {Record<string, unknown>} */
+	const connections = {};
+	for (let i = 0; i + 1 < all.length; i++) {
+		connections[all[i].name] = { main: [[{ node: all[i + 1].name, type: 'main', index: 0 }]] };
+	}
+	return { name, nodes: all, connections, settings: { executionOrder: 'v1' } };
+}
+
+function cred(credId) {
+	return { scantrustApi: { id: credId, name: 'Scantrust sandbox' } };
+}
+
+/** Scantrust Trigger (New Scan, every minute) → No Op. */
+function newScanWorkflow(credId, name = 'e2e: new scans') {
+	return {
+		name,
+		nodes: [
+			{
+				id: 'trigger',
+				name: TRIGGER,
+				type: nodeType('scantrustTrigger'),
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: { event: 'newScan', pollTimes: { item: [{ mode: 'everyMinute' }] }, options: {} },
+				credentials: cred(credId),
+			},
+			{
+				id: 'done',
+				name: 'Done',
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: {},
+			},
+		],
+		connections: { [TRIGGER]: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+/**
+ * Trigger executions of a workflow, and the scan uuids each delivered.
+ * @param {any} n8n
+ * @param {string} workflowId
+ */
+async function deliveries(n8n, workflowId) {
+	const executions = (await n8n.listExecutions(workflowId, { limit: 250 })).filter(
+		(e) => e.mode === 'trigger',
+	);
+	const uuids = [];
+	for (const e of executions) for (const item of nodeOutput(e, TRIGGER)) uuids.push(String(item.scan?.uuid));
+	return { executions, uuids };
+}
+
+/**
+ * Wait until the deliveries include every uuid of `expected` (and every execution finished),
+ * then a little longer so that a duplicate would show.
+ */
+async function waitForDeliveries(n8n, workflowId, expected, timeoutMs = Number(process.env.E2E_DELIVERY_TIMEOUT_MS || 60000)) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const d = await deliveries(n8n, workflowId);
+		const have = new Set(d.uuids);
+		const unfinished = d.executions.filter((e) => ['new', 'running', 'waiting'].includes(String(e.status)));
+		if (expected.every((u) => have.has(u)) && unfinished.length === 0) return d;
+		if (Date.now() > deadline) {
+			const missing = expected.filter((u) => !have.has(u));
+			throw new Error(
+				`timed out: ${missing.length} of ${expected.length} scans not delivered (${missing.join(', ')}); delivered ${JSON.stringify(d.uuids)}; executions ${JSON.stringify(
+					d.executions.map((e) => [e.id, e.status]),
+				)}\n${n8n.serverOutput().slice(-3000)}`,
+			);
+		}
+		await sleep(300);
+	}
+}
+
+/**
+ * The New Scan trigger in an active workflow over several polls: scans that exist at activation
+ * are the baseline (never delivered); then rounds of new scans (on time, late within the window,
+ * sharing the exact time of a delivered scan), each followed by a poll "now" (deactivate +
+ * activate: n8n polls at once on activation), idle polls, and one round across an n8n restart
+ * (scans made while n8n is down; the position comes back from the static data n8n persisted,
+ * and n8n polls active workflows at start-up).
+ *
+ * @param {{ n8n: any, sandbox: any, credId: string, stop: () => Promise<unknown>,
+ *   start: () => Promise<unknown>, log?: (s: string) => void }} o
+ * @returns {Promise<{ workflowId: string, baseline: string[], created: string[], uuids: string[],
+ *   executions: any[], polls: number, rounds: Array<{ name: string, created: number, ms: number }> }>}
+ */
+async function runTriggerScenario({ n8n, sandbox, credId, stop, start, log = () => undefined }) {
+	const workflowId = await n8n.createWorkflow(newScanWorkflow(credId));
+	// Scans right before activation: the newest history, never to be delivered.
+	const baseline = sandbox.addScans({ count: 6 }).map((s) => s.uuid);
+	let polls = 0;
+	/*
+	 * n8n 2.41 applies an activation asynchronously (its workflow publication outbox): the API
+	 * answers before the first poll ran. Scans made before that poll are history, so wait for the
+	 * poll's request to reach the sandbox before making new ones.
+	 */
+	const pollNow = async (first = false) => {
+		const before = scanRequests(sandbox);
+		if (!first) await n8n.deactivate(workflowId);
+		await n8n.activate(workflowId);
+		await waitForScanRequest(sandbox, before);
+		polls++;
+	};
+	await pollNow(true);
+	/** @type {string[]} */
+	const created = [];
+	const rounds = [];
+	const round = async (name, add, poll = pollNow) => {
+		const t0 = Date.now();
+		const scans = add();
+		created.push(...scans.map((s) => s.uuid));
+		await poll();
+		await waitForDeliveries(n8n, workflowId, created);
+		rounds.push({ name, created: scans.length, ms: Date.now() - t0 });
+		log(`trigger round "${name}": ${scans.length} scans delivered in ${Date.now() - t0} ms`);
+		return scans;
+	};
+
+	const first = await round('on time', () => sandbox.addScans({ count: 5 }));
+	await round('late and on time', () => [
+		...sandbox.addScans({ count: 4 }),
+		// Reaching Scantrust up to 3 minutes late (the window is 10): dated before delivered ones.
+		...sandbox.addScans({ count: 4, lagMs: 3 * 60 * 1000 }),
+	]);
+	await round('same time as a delivered scan', () => [
+		...sandbox.addScans({ count: 3, at: Date.parse(first[first.length - 1].datetime) }),
+		...sandbox.addScans({ count: 2 }),
+	]);
+	// Idle polls deliver nothing (checked at the end: no uuid twice, no extra execution items).
+	await pollNow();
+	await pollNow();
+	await round('made while n8n was down', () => [], async () => {
+		await stop();
+		created.push(...sandbox.addScans({ count: 5 }).map((s) => s.uuid));
+		const before = scanRequests(sandbox);
+		await start();
+		// n8n activates its active workflows at start-up and polls at once.
+		await waitForScanRequest(sandbox, before);
+		polls++;
+	});
+	rounds[rounds.length - 1].created = 5;
+	await round('after the restart', () => sandbox.addScans({ count: 3 }));
+	// Settle: anything delivered twice would show up now.
+	await sleep(2000);
+	const d = await deliveries(n8n, workflowId);
+	return { workflowId, baseline, created, uuids: d.uuids, executions: d.executions, polls, rounds };
+}
+
+/** Scan-export requests the sandbox answered so far. */
+function scanRequests(sandbox) {
+	return sandbox.log.filter((e) => e.origin === 'api' && e.path.includes('/dashboard/scans/')).length;
+}
+
+async function waitForScanRequest(sandbox, before, timeoutMs = 60000) {
+	const deadline = Date.now() + timeoutMs;
+	while (scanRequests(sandbox) <= before) {
+		if (Date.now() > deadline) throw new Error('no poll reached the sandbox in time');
+		await sleep(50);
+	}
+}
+
+/**
+ * The trigger's result as counts (for assertions and the docs): per created scan how often it
+ * was delivered, baseline scans delivered, anything delivered that was not created.
+ */
+function triggerSummary(r) {
+	const count = new Map();
+	for (const u of r.uuids) count.set(u, (count.get(u) ?? 0) + 1);
+	const createdSet = new Set(r.created);
+	return {
+		created: r.created.length,
+		delivered: r.uuids.length,
+		executions: r.executions.length,
+		failedExecutions: r.executions.filter((e) => e.status !== 'success').length,
+		polls: r.polls,
+		duplicates: [...count.values()].filter((n) => n > 1).length,
+		missing: r.created.filter((u) => !count.has(u)).length,
+		baselineDelivered: r.baseline.filter((u) => count.has(u)).length,
+		unexpected: r.uuids.filter((u) => !createdSet.has(u)).length,
+	};
+}
+
+module.exports = {
+	TRIGGER,
+	sandboxCredentialData,
+	linearWorkflow,
+	newScanWorkflow,
+	deliveries,
+	waitForDeliveries,
+	runTriggerScenario,
+	triggerSummary,
+};
