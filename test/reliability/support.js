@@ -120,4 +120,82 @@ async function binaryBuffer(binary) {
 	return binary.id ? await Container.get(BinaryDataService).getAsBuffer(binary) : Buffer.from(binary.data, 'base64');
 }
 
-module.exports = { useFastBackoff, binaryBuffer, mixedFaults, apiEntries, faultCounts, applied, record, duplicates, api, listAll };
+/**
+ * A tiny reverse proxy in front of the sandbox API, as a user might run one: requests under
+ * `prefix` are forwarded with the prefix stripped (the Host header kept, so the sandbox's absolute
+ * links name the proxy, without the prefix). `intercept(req, path)` may answer a request itself
+ * (return true after writing the response); `rewrite(path, json)` may change a JSON answer.
+ * Returns { url, requests, close() }; `requests` lists { method, path, authorization } as received.
+ */
+async function startProxy(sandbox, { prefix = '', intercept, rewrite } = {}) {
+	const http = require('node:http');
+	const target = new URL(sandbox.baseUrl);
+	const requests = [];
+	const server = http.createServer((req, res) => {
+		requests.push({ method: req.method, path: req.url, authorization: req.headers.authorization !== undefined });
+		const url = new URL(req.url, 'http://proxy.invalid');
+		if (!url.pathname.startsWith(`${prefix}/`)) {
+			res.writeHead(404, { 'Content-Type': 'text/plain' });
+			return res.end('not behind this proxy');
+		}
+		const path = url.pathname.slice(prefix.length) + url.search;
+		if (intercept && intercept(req, res, path)) return;
+		const upstream = http.request(
+			{ host: target.hostname, port: target.port, method: req.method, path, headers: req.headers },
+			(answer) => {
+				const chunks = [];
+				answer.on('data', (chunk) => chunks.push(chunk));
+				answer.on('end', () => {
+					let body = Buffer.concat(chunks);
+					const headers = { ...answer.headers };
+					if (rewrite && String(headers['content-type'] ?? '').includes('json') && body.length) {
+						const changed = rewrite(url.pathname.slice(prefix.length), JSON.parse(body.toString('utf8')));
+						if (changed !== undefined) body = Buffer.from(JSON.stringify(changed));
+					}
+					headers['content-length'] = String(body.length);
+					res.writeHead(answer.statusCode, headers);
+					res.end(body);
+				});
+			},
+		);
+		upstream.on('error', () => res.destroy());
+		req.pipe(upstream);
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {
+		url: `http://127.0.0.1:${server.address().port}${prefix}`,
+		origin: `http://127.0.0.1:${server.address().port}`,
+		requests,
+		close: () =>
+			new Promise((resolve) => {
+				server.close(() => resolve());
+				server.closeAllConnections();
+			}),
+	};
+}
+
+/**
+ * A server that records what it is sent and never answers (or answers with `respond`), standing in
+ * for a hung file store or a foreign origin. Returns { url, requests, close() }.
+ */
+async function startOtherOrigin({ respond } = {}) {
+	const http = require('node:http');
+	const requests = [];
+	const server = http.createServer((req, res) => {
+		requests.push({ method: req.method, path: req.url, authorization: req.headers.authorization });
+		req.resume();
+		if (respond) respond(req, res);
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {
+		url: `http://127.0.0.1:${server.address().port}`,
+		requests,
+		close: () =>
+			new Promise((resolve) => {
+				server.close(() => resolve());
+				server.closeAllConnections();
+			}),
+	};
+}
+
+module.exports = { startProxy, startOtherOrigin, useFastBackoff, binaryBuffer, mixedFaults, apiEntries, faultCounts, applied, record, duplicates, api, listAll };

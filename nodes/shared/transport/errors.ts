@@ -137,21 +137,26 @@ export function networkError(
 		hint?: string;
 		/** set when the request timed out: how long it waited for an answer */
 		timeoutMs?: number;
+		/** who did not answer, when not the Scantrust API ("the file store") */
+		service?: string;
 	},
 ): NodeApiError {
 	const reason = call.code ? ` (${call.code})` : '';
 	const timedOut = call.timeoutMs !== undefined || call.code === 'ETIMEDOUT' || call.code === 'ECONNABORTED';
 	const waited = call.timeoutMs !== undefined ? ` within ${formatSeconds(call.timeoutMs)}` : '';
+	const service = call.service ?? 'Scantrust';
 	const description = [
 		`No answer from ${call.origin}${reason}${waited}.`,
 		timedOut
-			? 'The request timed out. Scantrust may be slow or unreachable; retry later.'
-			: 'Check the network and the credential\'s environment, then retry.',
+			? `The request timed out. ${call.service ? 'The file store' : 'Scantrust'} may be slow or unreachable; retry later.`
+			: call.service
+				? 'Check the network, then retry; download and upload links expire, so run the node again for a fresh one.'
+				: 'Check the network and the credential\'s environment, then retry.',
 	];
 	if (call.hint) description.push(call.hint);
 	const message = timedOut
-		? `Scantrust did not answer ${call.method} ${call.path} in time${reason}`
-		: `Could not reach Scantrust${reason} for ${call.method} ${call.path}`;
+		? `${service.charAt(0).toUpperCase()}${service.slice(1)} did not answer ${call.method} ${call.path} in time${reason}`
+		: `Could not reach ${service}${reason} for ${call.method} ${call.path}`;
 	const error = new NodeApiError(
 		node,
 		{ networkCode: call.code ?? 'NETWORK_ERROR', path: call.path },

@@ -5,7 +5,7 @@ import { RETRY, TIMEOUT_MS } from './constants';
 import { cancelSignal } from './context';
 import type { ScantrustContext } from './context';
 import { networkError } from './errors';
-import { networkCode } from './request';
+import { isTimeout, networkCode } from './request';
 import { backoffMs } from './retry';
 
 /**
@@ -20,6 +20,7 @@ export async function downloadFile(
 	const parsed = new URL(link);
 	const path = parsed.pathname;
 	const signal = cancelSignal(this);
+	let timeouts = 0;
 	for (let attempt = 0; ; attempt++) {
 		const options: IHttpRequestOptions = {
 			method: 'GET',
@@ -35,11 +36,21 @@ export async function downloadFile(
 			response = await this.helpers.httpRequest(options);
 		} catch (error) {
 			const code = networkCode(error);
-			if (code && attempt + 1 < RETRY.maxAttempts && !signal?.aborted) {
+			if (isTimeout(code)) timeouts++;
+			// A file store that let a request time out twice is not coming back within this execution.
+			if (code && timeouts < 2 && attempt + 1 < RETRY.maxAttempts && !signal?.aborted) {
 				await sleep(backoffMs(attempt));
 				continue;
 			}
-			throw networkError(this.getNode(), { method: 'GET', path, origin: parsed.origin, code, itemIndex });
+			throw networkError(this.getNode(), {
+				method: 'GET',
+				path,
+				origin: parsed.origin,
+				code,
+				itemIndex,
+				service: 'the file store',
+				timeoutMs: isTimeout(code) ? TIMEOUT_MS.file : undefined,
+			});
 		}
 		const status = response.statusCode;
 		if (status >= 200 && status < 300) {
@@ -93,6 +104,7 @@ export async function uploadToPresignedUrl(
 	const path = parsed.pathname;
 	const signal = cancelSignal(this);
 	const form = multipartForm(upload.fields, upload.file, upload.fileName, upload.contentType);
+	let timeouts = 0;
 	for (let attempt = 0; ; attempt++) {
 		const options: IHttpRequestOptions = {
 			method: 'POST',
@@ -113,7 +125,8 @@ export async function uploadToPresignedUrl(
 			response = await this.helpers.httpRequest(options);
 		} catch (error) {
 			const code = networkCode(error);
-			if (code && attempt + 1 < RETRY.maxAttempts && !signal?.aborted) {
+			if (isTimeout(code)) timeouts++;
+			if (code && timeouts < 2 && attempt + 1 < RETRY.maxAttempts && !signal?.aborted) {
 				await sleep(backoffMs(attempt));
 				continue;
 			}
@@ -124,6 +137,8 @@ export async function uploadToPresignedUrl(
 				code,
 				itemIndex: upload.itemIndex,
 				hint: upload.hint,
+				service: 'the file store',
+				timeoutMs: isTimeout(code) ? TIMEOUT_MS.file : undefined,
 			});
 		}
 		const status = response.statusCode;

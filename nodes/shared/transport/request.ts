@@ -155,7 +155,7 @@ export async function apiCall<T = unknown>(
 					itemIndex: request.itemIndex,
 				});
 			}
-			const timedOut = TIMEOUT_CODES.has(code);
+			const timedOut = isTimeout(code);
 			if (timedOut) timeouts++;
 			const notSent = NOT_SENT_CODES.has(code);
 			const failure = networkError(this.getNode(), {
@@ -272,6 +272,11 @@ const NOT_SENT_CODES = new Set([
 	'ERR_SOCKET_CONNECTION_TIMEOUT',
 ]);
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT']);
+
+/** Whether a network error code means the request ran out of time (no answer within its timeout). */
+export function isTimeout(code: string | undefined): boolean {
+	return code !== undefined && TIMEOUT_CODES.has(code);
+}
 const MAX_REDIRECTS = 5;
 
 /**

@@ -1,0 +1,152 @@
+// Reliability: every request has a timeout, so a hung server gives a clear error, not a hung
+// workflow. The transport's timeouts (60 s for the API, 90 s for the sync SCM upload, 300 s for
+// files; nodes/shared/transport/constants.ts) are lowered to 300 ms here, and the sandbox's `hang`
+// fault makes every API request wait forever; the file store is played by a server that never
+// answers, reached through a proxy that hands out its links.
+const path = require('node:path');
+const { runNode, runPoll, sandboxCredential, ROOT } = require('../harness/n8n');
+const { useSandbox } = require('../helpers/sandbox');
+const { useFastBackoff, apiEntries, record, startProxy, startOtherOrigin } = require('./support');
+
+const { TIMEOUT_MS } = require(path.join(ROOT, 'dist/nodes/shared/transport/constants'));
+const SHORT = 200;
+
+useFastBackoff();
+const saved = { ...TIMEOUT_MS };
+beforeAll(() => {
+	for (const key of Object.keys(TIMEOUT_MS)) TIMEOUT_MS[key] = SHORT;
+});
+afterAll(() => Object.assign(TIMEOUT_MS, saved));
+
+const getSandbox = useSandbox({ seed: 'reliability-timeouts', jobDelayMs: 0, scanCount: 300, codeCount: 600 });
+let sandbox;
+beforeEach(() => {
+	// No reset between tests (it rebuilds the data): nothing here changes it, and the client closes
+	// the sockets of the requests it gave up on, which frees the sandbox's hung ones.
+	sandbox = getSandbox();
+	sandbox.faults.clear();
+	sandbox.clearLog();
+});
+
+const byId = (id) => ({ __rl: true, mode: 'id', value: String(id) });
+const key = (value) => ({ __rl: true, mode: 'key', value });
+const code = () => sandbox.state.codes.find((c) => c.campaign === 2207);
+const workOrder = () => sandbox.state.workorders[0];
+
+/** [node type, what, parameters, input?]: every operation of every node, against a hung API. */
+const OPERATIONS = [
+	['scantrustProduct', 'Product: Get', () => ({ operation: 'get', product: byId(sandbox.state.products[0].id) })],
+	['scantrustProduct', 'Product: Get Many', () => ({ operation: 'getMany', returnAll: true, filters: {} })],
+	['scantrustProduct', 'Product: Create (read-back hangs too)', () => ({ operation: 'create', sku: 'HANG-1', name: 'Hang', brand: byId(sandbox.state.brands[0].id), additionalFields: {} })],
+	['scantrustProduct', 'Product: Update', () => ({ operation: 'update', product: byId(sandbox.state.products[0].id), updateFields: { name: 'Hang' } })],
+	['scantrustProduct', 'Product: Delete', () => ({ operation: 'delete', product: byId(sandbox.state.products[0].id) })],
+	['scantrustScan', 'Scan: Get Many', () => ({ operation: 'getMany', returnAll: true, timeRange: '1w' })],
+	['scantrustScmData', 'SCM Data: Update', () => ({ operation: 'update', dataKey: 'extended_id', extendedId: code().extended_id, mappingMode: 'defineBelow', fields: { field: [{ key: 'lot_number', value: 'HANG' }] }, options: {} })],
+	['scantrustScmData', 'SCM Data: Update Async', () => ({ operation: 'updateAsync', constraints: { constraint: [{ field: 'extended_id', values: code().extended_id }] }, fields: { field: [{ key: 'lot_number', value: 'HANG' }] }, waitForCompletion: true, options: { pollInterval: 1, timeout: 5 } })],
+	['scantrustScmData', 'SCM Data: Get Task', () => ({ operation: 'getTask', taskId: '00000000-0000-4000-8000-000000000000' })],
+	['scantrustCode', 'Code: Activate', () => ({ operation: 'activate', dataKey: 'extended_id', extendedId: code().extended_id, options: {} })],
+	['scantrustCode', 'Code: Blacklist', () => ({ operation: 'blacklist', dataKey: 'extended_id', extendedId: code().extended_id, reason: 4, options: {} })],
+	['scantrustCode', 'Code: Export', () => ({ operation: 'export', filters: { status: '1' }, options: { pollInterval: 1, timeout: 5 } })],
+	['scantrustWorkOrder', 'Work Order: Create (read-back hangs too)', () => ({ operation: 'create', reference: 'HANG-WO', quantity: 5, product: { __rl: true, mode: 'list', value: '' }, activateOnComplete: false, useSerialNumber: true, waitForCompletion: false, additionalFields: {} })],
+	['scantrustWorkOrder', 'Work Order: Get', () => ({ operation: 'get', workOrder: byId(workOrder().id) })],
+	['scantrustWorkOrder', 'Work Order: Get Many', () => ({ operation: 'getMany', returnAll: true, filters: {} })],
+	['scantrustWorkOrder', 'Work Order: Get Templates', () => ({ operation: 'getTemplates', returnAll: true })],
+	['scantrustWorkOrder', 'Work Order: Wait for Completion', () => ({ operation: 'waitForCompletion', workOrder: byId(workOrder().id), pollInterval: 1, timeout: 5 })],
+	['scantrustWorkOrder', 'Work Order: Download Codes', () => ({ operation: 'downloadCodes', workOrder: byId(workOrder().id), binaryPropertyName: 'data', waitForCompletion: false })],
+	['scantrustCodeUpload', 'Code Upload: Create from Template', () => ({ operation: 'createFromTemplate', template: key('sid-pre-print'), source: 'items', codeIdField: 'id', scmData: 'none', options: {}, waitForCompletion: false }), [{ json: { id: 'HANGCODE-0001' } }]],
+	['scantrustCodeUpload', 'Code Upload: Get Record', () => ({ operation: 'getRecord', record: key('abcdefghij0123456789') })],
+	['scantrustCodeUpload', 'Code Upload: Get Many Records', () => ({ operation: 'getManyRecords', returnAll: true, filters: {} })],
+];
+
+describe('a hung API: every operation ends with a clear timeout error', () => {
+	// Rows as objects: jest would take a missing fourth column for a `done` callback.
+	test.each(OPERATIONS.map(([type, what, parameters, input]) => ({ type, what, parameters, input })))('$what', async ({ type, what, parameters, input }) => {
+		sandbox.faults.set({ hang: {} });
+		const started = Date.now();
+		const { error } = await runNode({ type, parameters: parameters(), credentials: sandboxCredential(sandbox), input });
+		const took = Date.now() - started;
+		const hung = apiEntries(sandbox, (e) => e.faulted === 'hang');
+		sandbox.faults.clear();
+
+		expect(error).toBeDefined();
+		expect(error.message).toMatch(/did not answer (GET|POST|PUT|PATCH|DELETE) \/api\/v2\/\S+ in time/);
+		expect(error.description).toMatch(/within 200 ms/);
+		expect(error.context.itemIndex).toBe(0);
+		// A timed-out request is tried at most twice; a change without a read-back only once.
+		expect(hung.length).toBeGreaterThan(0);
+		expect(hung.length).toBeLessThanOrEqual(4);
+		expect(took).toBeLessThan(5000);
+		if (/Create|Update|Activate|Blacklist|Delete/.test(what) && !/read-back/.test(what) && type !== 'scantrustProduct') {
+			expect(error.message).toMatch(/may or may not have been applied/);
+		}
+		record('timeouts', { scenario: what, requests: hung.length, ms: took, message: error.message });
+	});
+});
+
+describe('a hung API: the trigger', () => {
+	test.each([
+		['New Scan', { event: 'newScan', options: {} }],
+		['Work Order Completed', { event: 'workOrderCompleted', options: {} }],
+		['Code Upload Finished', { event: 'codeUploadFinished', options: {} }],
+	])('%s: the poll fails with a timeout error, the stored position stays', async (what, parameters) => {
+		const staticData = {};
+		await runPoll({ type: 'scantrustTrigger', parameters, credentials: sandboxCredential(sandbox), staticData });
+		const before = JSON.stringify(staticData);
+		sandbox.faults.set({ hang: {} });
+		const started = Date.now();
+		const error = await runPoll({ type: 'scantrustTrigger', parameters, credentials: sandboxCredential(sandbox), staticData }).catch((e) => e);
+		const took = Date.now() - started;
+		const hung = apiEntries(sandbox, (e) => e.faulted === 'hang');
+		sandbox.faults.clear();
+		expect(error).toBeInstanceOf(Error);
+		expect(error.message).toMatch(/did not answer GET \/api\/v2\/\S+ in time/);
+		expect(took).toBeLessThan(5000);
+		expect(JSON.stringify(staticData)).toBe(before);
+		record('timeouts', { scenario: `Trigger: ${what}`, requests: hung.length, ms: took, message: error.message });
+	});
+});
+
+describe('a hung file store', () => {
+	let store;
+	let proxy;
+	beforeEach(async () => {
+		store = await startOtherOrigin();
+		// Every link to the file store the API hands out points at the server that never answers.
+		const swap = (value) => (typeof value === 'string' ? value.replace(sandbox.fileStoreUrl, store.url) : value);
+		proxy = await startProxy(sandbox, {
+			rewrite: (_path, json) => {
+				for (const field of ['url', 'codegen_file']) if (field in json) json[field] = swap(json[field]);
+				return json;
+			},
+		});
+	});
+	afterEach(async () => {
+		await proxy.close();
+		await store.close();
+	});
+	const credentials = () => ({ scantrustApi: { environment: 'custom', baseUrl: proxy.url, token: sandbox.tokens.full } });
+
+	test.each([
+		['Code: Export (download)', 'scantrustCode', () => ({ operation: 'export', filters: { status: '2' }, options: { pollInterval: 1 } }), undefined],
+		['Work Order: Download Codes', 'scantrustWorkOrder', () => ({ operation: 'downloadCodes', workOrder: byId(workOrder().id), binaryPropertyName: 'data', waitForCompletion: false }), undefined],
+		[
+			'Code Upload: Add SIDs from a file (upload)',
+			'scantrustCodeUpload',
+			() => ({ operation: 'addSids', source: 'file', binaryPropertyName: 'data', fileType: 'auto', options: {}, waitForCompletion: false }),
+			[{ json: {}, binary: { data: { data: Buffer.from('id\r\nHANGFILE-0001\r\n').toString('base64'), mimeType: 'text/csv', fileName: 'codes.csv' } } }],
+		],
+	])('%s: a clear timeout error, and the token never sent to the file store', async (what, type, parameters, input) => {
+		const started = Date.now();
+		const { error } = await runNode({ type, parameters: parameters(), credentials: credentials(), input });
+		const took = Date.now() - started;
+		expect(error).toBeDefined();
+		expect(error.message).toMatch(/^The file store did not answer (GET|POST) \/scantrust-sandbox\/\S* in time/);
+		expect(error.description).toMatch(/within 200 ms/);
+		// Tried twice at most: a hung file store fails the item in about twice the timeout.
+		expect(store.requests.length).toBeLessThanOrEqual(2);
+		expect(store.requests.length).toBeGreaterThan(0);
+		expect(store.requests.every((r) => r.authorization === undefined)).toBe(true);
+		expect(took).toBeLessThan(5000);
+		record('timeouts', { scenario: `File store: ${what}`, requests: store.requests.length, ms: took, message: error.message });
+	});
+});
