@@ -1,4 +1,6 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { invalid } from './validate';
 
 /** Parameters shared by several nodes, written once. */
 
@@ -23,6 +25,31 @@ export function returnAllOrLimit(show: { [key: string]: string[] }, noun: string
 			hint: `How many ${noun} to return at most`,
 		},
 	];
+}
+
+/** The limit set with {@link returnAllOrLimit}: undefined for Return All, else a positive whole number. */
+export function readLimit(context: IExecuteFunctions, itemIndex: number): number | undefined {
+	if (context.getNodeParameter('returnAll', itemIndex, false) as boolean) return undefined;
+	const limit = Number(context.getNodeParameter('limit', itemIndex, 50));
+	if (!Number.isInteger(limit) || limit < 1) {
+		throw invalid(context, itemIndex, 'Limit', `must be a whole number of at least 1 (got "${String(limit)}")`);
+	}
+	return limit;
+}
+
+/** "Archived" filter option for lists that hide archived entries unless asked (products, work orders). */
+export function archivedFilter(noun: string): INodeProperties {
+	return {
+		displayName: 'Archived',
+		name: 'archived',
+		type: 'options',
+		default: 'active',
+		options: [
+			{ name: 'Active Only', value: 'active' },
+			{ name: 'Archived Only', value: 'archived' },
+		],
+		description: `Scantrust lists active ${noun} unless asked for archived ones`,
+	};
 }
 
 export const brandLocator: INodeProperties = {

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { returnAllOrLimit } from '../../shared/descriptions';
+import { archivedFilter, readLimit, returnAllOrLimit } from '../../shared/descriptions';
 import { getAll } from '../../shared/transport';
 
 const properties: INodeProperties[] = [
@@ -13,17 +13,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Filter',
 		default: {},
 		options: [
-			{
-				displayName: 'Archived',
-				name: 'archived',
-				type: 'options',
-				default: 'active',
-				options: [
-					{ name: 'Active Only', value: 'active' },
-					{ name: 'Archived Only', value: 'archived' },
-				],
-				description: 'Scantrust lists active products unless asked for archived ones',
-			},
+			archivedFilter('products'),
 			{
 				displayName: 'Order By',
 				name: 'ordering',
@@ -51,8 +41,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { operation: ['getMany'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number);
+	const limit = readLimit(this, itemIndex);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const qs: IDataObject = { is_archived: filters.archived === 'archived' ? 1 : 0 };
 	if (filters.ordering) qs.ordering = filters.ordering;

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { parseUserDate } from '../../shared/datetime';
-import { returnAllOrLimit } from '../../shared/descriptions';
+import { readLimit, returnAllOrLimit } from '../../shared/descriptions';
 import {
 	readScanFilters,
 	resolveScanProduct,
@@ -124,8 +124,7 @@ export function validate(this: IExecuteFunctions, itemIndex: number): void {
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number);
+	const limit = readLimit(this, itemIndex);
 	const { qs, productSku, problem } = query(this, itemIndex);
 	if (productSku) qs.product = await resolveScanProduct.call(this, productSku, problem, itemIndex);
 	// Cursor mode: the documentation warns that the export's other pagination is inconsistent.

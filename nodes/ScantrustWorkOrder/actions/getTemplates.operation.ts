@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { returnAllOrLimit } from '../../shared/descriptions';
+import { readLimit, returnAllOrLimit } from '../../shared/descriptions';
 import { getAll } from '../../shared/transport';
 import { WORKORDER_VIEW } from '../../shared/workOrders';
 
@@ -11,8 +11,7 @@ export const description = updateDisplayOptions({ show: { operation: ['getTempla
 
 /** The templates (set up by Scantrust) that secure-graphic work orders are made from. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number);
+	const limit = readLimit(this, itemIndex);
 	return await getAll.call(this, {
 		path: '/api/v2/workorders/templates/',
 		limit,
