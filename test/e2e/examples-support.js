@@ -153,6 +153,8 @@ const timings = [];
  * @param {{ sandbox?: Record<string, unknown>, n8nEnv?: Record<string, string>, label?: string }} [options]
  */
 function useExampleEnv(options = {}) {
+	/** ids of the workflows created in this instance */
+	const deployed = new Set();
 	const env = {
 		/** @type {any} */ sandbox: undefined,
 		/** @type {import('./smtp.js').SmtpServer | undefined} */ smtp: undefined,
@@ -160,6 +162,7 @@ function useExampleEnv(options = {}) {
 		filesDir: '',
 		/** @type {Record<string, { id: string, name: string }>} */ credentials: {},
 		setupMs: 0,
+		setupSteps: '',
 		/** a path inside the folder n8n's file nodes may use */
 		file(name) {
 			return path.join(env.filesDir, name);
@@ -194,10 +197,11 @@ function useExampleEnv(options = {}) {
 					node.credentials[type] = creds[type];
 				}
 			}
-			try {
-				await n8n.rest('DELETE', `/workflows/${encodeURIComponent(wf.id)}`);
-			} catch {
-				/* not there yet */
+			if (deployed.has(wf.id)) {
+				// n8n 2.x deletes only archived workflows (archiving also unpublishes).
+				const id = encodeURIComponent(wf.id);
+				await n8n.rest('POST', `/workflows/${id}/archive`, {});
+				await n8n.rest('DELETE', `/workflows/${id}`);
 			}
 			const created = await n8n.rest('POST', '/workflows', {
 				id: wf.id,
@@ -211,6 +215,7 @@ function useExampleEnv(options = {}) {
 			});
 			if (String(created.id) !== wf.id)
 				throw new Error(`n8n gave workflow ${wf.id} the id ${created.id}`);
+			deployed.add(wf.id);
 			return wf.id;
 		},
 		/**
@@ -229,17 +234,24 @@ function useExampleEnv(options = {}) {
 
 	beforeAll(async () => {
 		const started = Date.now();
+		const steps = [];
+		const step = (name) => steps.push(`${name} ${Date.now() - started}`);
 		env.sandbox = await startSandbox({ seed: 1, jobDelayMs: 300, ...(options.sandbox ?? {}) });
 		env.smtp = await startSmtpServer();
 		// Named like the harness's own scratch folders, so a crashed run's folder is reaped too.
 		env.filesDir = fs.mkdtempSync(path.join(os.tmpdir(), `scantrust-e2e-i${process.pid}-files-`));
+		step('sandbox+smtp');
 		const tgz = packPackage();
+		step('pack');
 		env.n8n = await createN8n({
 			tgz,
 			env: { N8N_RESTRICT_FILE_ACCESS_TO: env.filesDir, ...(options.n8nEnv ?? {}) },
 		});
+		step('user folder');
 		await env.n8n.start();
+		step('n8n start');
 		await env.n8n.setupOwnerAndApiKey();
+		step('owner+key');
 		env.credentials.scantrustApi = await env.createCredential(
 			EXAMPLE_CREDENTIALS.scantrustApi.name,
 			'scantrustApi',
@@ -254,6 +266,7 @@ function useExampleEnv(options = {}) {
 			password: 'not-a-secret',
 		});
 		env.setupMs = Date.now() - started;
+		env.setupSteps = steps.join(', ');
 	}, 600000);
 
 	afterAll(async () => {
@@ -269,7 +282,7 @@ function useExampleEnv(options = {}) {
 						`  ${t.example.padEnd(36)} inside n8n ${String(t.insideMs).padStart(6)} ms, run() ${String(t.wallMs).padStart(6)} ms${t.note ? `  (${t.note})` : ''}`,
 				);
 				process.stdout.write(
-					`\n[e2e timings] ${options.label ?? ''} set-up (sandbox, smtp, n8n start, owner, credentials) ${env.setupMs} ms\n${lines.join('\n')}\n`,
+					`\n[e2e timings] ${options.label ?? ''} set-up (sandbox, smtp, n8n start, owner, credentials) ${env.setupMs} ms (cumulative: ${env.setupSteps})\n${lines.join('\n')}\n`,
 				);
 				const out = process.env['E2E_TIMINGS_FILE'];
 				if (out) {
