@@ -146,7 +146,7 @@ async function runTriggerScenario({ n8n, sandbox, credId, stop, start, log = () 
 	const rounds = [];
 	const round = async (name, add, poll = pollNow) => {
 		const t0 = Date.now();
-		const scans = add();
+		const scans = await add();
 		created.push(...scans.map((s) => s.uuid));
 		await poll();
 		await waitForDeliveries(n8n, workflowId, created);
@@ -168,16 +168,20 @@ async function runTriggerScenario({ n8n, sandbox, credId, stop, start, log = () 
 	// Idle polls deliver nothing (checked at the end: no uuid twice, no extra execution items).
 	await pollNow();
 	await pollNow();
-	await round('made while n8n was down', () => [], async () => {
-		await stop();
-		created.push(...sandbox.addScans({ count: 5 }).map((s) => s.uuid));
-		const before = scanRequests(sandbox);
-		await start();
-		// n8n activates its active workflows at start-up and polls at once.
-		await waitForScanRequest(sandbox, before);
-		polls++;
-	});
-	rounds[rounds.length - 1].created = 5;
+	await round(
+		'made while n8n was down',
+		async () => {
+			await stop();
+			const scans = sandbox.addScans({ count: 5 });
+			const before = scanRequests(sandbox);
+			await start();
+			// n8n activates its active workflows at start-up and polls at once.
+			await waitForScanRequest(sandbox, before);
+			polls++;
+			return scans;
+		},
+		async () => undefined,
+	);
 	await round('after the restart', () => sandbox.addScans({ count: 3 }));
 	// Settle: anything delivered twice would show up now.
 	await sleep(2000);
@@ -219,7 +223,139 @@ function triggerSummary(r) {
 	};
 }
 
+/** Campaign of the sandbox's seed data whose codes carry a lot_number SCM field. */
+const SCM_CAMPAIGN = 2207;
+
+/**
+ * The core workflows, started at the same time (so that in queue mode several workers take
+ * them): three product creates (SKU from the execution id), two SCM updates of disjoint sets of
+ * codes (lot number from the execution id), two scan exports (every scan of the last year).
+ * Returns what each execution produced and what the sandbox holds afterwards.
+ *
+ * @param {{ n8n: any, sandbox: any, credId: string, codesPerUpdate?: number }} o
+ */
+async function runCoreWorkflows({ n8n, sandbox, credId, codesPerUpdate = 150 }) {
+	const credentials = cred(credId);
+	const brand = sandbox.state.brands[0].id;
+	const productWf = await n8n.createWorkflow(
+		linearWorkflow('e2e: create product', [
+			{
+				name: 'Create Product',
+				type: nodeType('scantrustProduct'),
+				parameters: {
+					operation: 'create',
+					sku: "={{ 'E2E-' + $execution.id }}",
+					name: "={{ 'Product of execution ' + $execution.id }}",
+					brand: { __rl: true, mode: 'id', value: String(brand) },
+				},
+				credentials,
+			},
+		]),
+	);
+	const codes = sandbox.state.codes.filter((c) => c.campaign === SCM_CAMPAIGN);
+	if (codes.length < 2 * codesPerUpdate) throw new Error(`only ${codes.length} codes in campaign ${SCM_CAMPAIGN}`);
+	const sets = [codes.slice(0, codesPerUpdate), codes.slice(codesPerUpdate, 2 * codesPerUpdate)].map((cs) =>
+		cs.map((c) => c.extended_id),
+	);
+	const scmWfs = [];
+	for (const [k, exts] of sets.entries()) {
+		scmWfs.push(
+			await n8n.createWorkflow(
+				linearWorkflow(`e2e: SCM update ${k + 1}`, [
+					{
+						name: 'Codes',
+						type: 'n8n-nodes-base.code',
+						typeVersion: 2,
+						parameters: { jsCode: `return ${JSON.stringify(exts)}.map((ext) => ({ json: { ext } }));` },
+					},
+					{
+						name: 'Update SCM Data',
+						type: nodeType('scantrustScmData'),
+						parameters: {
+							operation: 'update',
+							dataKey: 'extended_id',
+							extendedId: '={{ $json.ext }}',
+							mappingMode: 'defineBelow',
+							fields: { field: [{ key: 'lot_number', value: "={{ 'LOT-' + $execution.id }}" }] },
+							options: {},
+						},
+						credentials,
+					},
+				]),
+			),
+		);
+	}
+	const exportWf = await n8n.createWorkflow(
+		linearWorkflow('e2e: scan export', [
+			{
+				name: 'Get Scans',
+				type: nodeType('scantrustScan'),
+				parameters: { operation: 'getMany', returnAll: true, timeRange: '1y' },
+				credentials,
+			},
+		]),
+	);
+	const scansInSandbox = sandbox.state.scans.length;
+	const t0 = Date.now();
+	const [products, scm, exports] = await Promise.all([
+		Promise.all([productWf, productWf, productWf].map((id) => n8n.run(id, { timeoutMs: 120000 }))),
+		Promise.all(scmWfs.map((id) => n8n.run(id, { timeoutMs: 120000 }))),
+		Promise.all([exportWf, exportWf].map((id) => n8n.run(id, { timeoutMs: 120000 }))),
+	]);
+	const wallMs = Date.now() - t0;
+	const all = [...products, ...scm, ...exports];
+	return {
+		wallMs,
+		executions: all.map((e) => ({ id: String(e.id), status: e.status, mode: e.mode })),
+		products: products.map((e) => ({
+			executionId: String(e.id),
+			status: e.status,
+			output: nodeOutput(e, 'Create Product'),
+			inSandbox: sandbox.state.products.filter((p) => p.sku === `E2E-${e.id}`).length,
+		})),
+		scm: scm.map((e, k) => {
+			const out = nodeOutput(e, 'Update SCM Data');
+			const want = `LOT-${e.id}`;
+			return {
+				executionId: String(e.id),
+				status: e.status,
+				items: out.length,
+				updated: out.filter((i) => i.updated === true).length,
+				codes: sets[k].length,
+				codesWithLot: sets[k].filter((ext) => sandbox.state.codeByExt.get(ext)?.scm?.lot_number === want).length,
+			};
+		}),
+		exports: exports.map((e) => {
+			const out = nodeOutput(e, 'Get Scans');
+			return {
+				executionId: String(e.id),
+				status: e.status,
+				items: out.length,
+				unique: new Set(out.map((i) => i.scan?.uuid)).size,
+				scansInSandbox,
+			};
+		}),
+	};
+}
+
+/**
+ * Execution ids each worker's log says it ran ("Worker started execution N").
+ * @param {Array<{ name: string, output: () => string }>} workers
+ * @returns {Record<string, string[]>}
+ */
+function executionsByWorker(workers) {
+	/** @type {Record<string, string[]>} */
+	const out = {};
+	for (const w of workers) {
+		out[w.name] = [...w.output().matchAll(/Worker started execution (\d+)/g)].map((m) => m[1]);
+	}
+	return out;
+}
+
 module.exports = {
+	SCM_CAMPAIGN,
+	runCoreWorkflows,
+	executionsByWorker,
 	TRIGGER,
 	sandboxCredentialData,
 	linearWorkflow,
