@@ -60,7 +60,8 @@ export class ScantrustApi implements ICredentialType {
 
 	/**
 	 * Adds `Authorization: UAT <token>`, but only to requests for the configured API origin over a
-	 * safe scheme, so neither a node nor the HTTP Request node using this credential can leak it.
+	 * safe scheme, and never to the target of a cross-origin redirect, so neither a node nor the
+	 * HTTP Request node using this credential can leak it.
 	 */
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
@@ -76,6 +77,8 @@ export class ScantrustApi implements ICredentialType {
 		}
 		return {
 			...requestOptions,
+			// n8n follows redirects and, by default, sends the header along to any origin they name.
+			sendCredentialsOnCrossOriginRedirect: false,
 			headers: { ...requestOptions.headers, Authorization: `UAT ${credentials.token as string}` },
 		};
 	}
