@@ -95,6 +95,12 @@ test('daily report of suspicious scans: the CSV attachment lists exactly the sus
 		});
 		expect(row.flags).toMatch(/counterfeit|out-of-market/);
 	}
+
+	// Publishing arms the 07:00 schedule (n8n checks the rule); it sends nothing now.
+	const n8n = /** @type {import('./n8n.js').N8nInstance} */ (env.n8n);
+	await n8n.activate(wf.id);
+	await n8n.deactivate(wf.id);
+	expect(env.smtp.messages).toHaveLength(1);
 });
 
 test("a work order's code data mailed as CSV: one row per code of the work order", async () => {
