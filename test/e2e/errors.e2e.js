@@ -25,7 +25,7 @@ function expectNoToken(ex) {
 	for (const token of Object.values(env.sandbox.tokens)) expect(text).not.toContain(token);
 }
 
-test('duplicate SKU: the product node fails with Scantrust\'s reason, HTTP 400 and the item; nothing else runs', async () => {
+test("duplicate SKU: the product node fails with Scantrust's reason, HTTP 400 and the item; nothing else runs", async () => {
 	const existing = env.sandbox.state.products.find((p) => !p.is_archived && !/GENERIC/.test(p.sku));
 	const wf = loadExample('new-product-work-order.json');
 	setAssignment(wf, 'Product and order', 'sku', existing.sku);
@@ -42,9 +42,15 @@ test('duplicate SKU: the product node fails with Scantrust\'s reason, HTTP 400 a
 	);
 	expect(error.httpCode).toBe('400');
 	expect(error.context).toMatchObject({ itemIndex: 0 });
-	expect(error.errorResponse).toEqual({ sku: ['product with this sku already exists.'], httpCode: '400' });
+	expect(error.errorResponse).toEqual({
+		sku: ['product with this sku already exists.'],
+		httpCode: '400',
+	});
 	// The workflow's error (the editor's banner, the error workflow's input) is the same.
-	expect(run.ex.data.resultData.error).toMatchObject({ message: error.message, node: { name: 'Create product' } });
+	expect(run.ex.data.resultData.error).toMatchObject({
+		message: error.message,
+		node: { name: 'Create product' },
+	});
 	expect(run.ex.data.resultData.lastNodeExecuted).toBe('Create product');
 	expect(run.ex.data.resultData.runData['Create work order']).toBeUndefined();
 	expect(env.sandbox.state.products).toHaveLength(productsBefore);
@@ -59,7 +65,10 @@ test('token without the SCM permissions: 403 naming the permissions, nothing bla
 		env.scantrustData(env.sandbox.tokens.readOnly),
 	);
 	const codes = env.sandbox.state.codes.filter((c) => c.status === 1).slice(0, 2);
-	fs.writeFileSync(env.file('readonly.csv'), `extended_id\n${codes.map((c) => c.extended_id).join('\n')}\n`);
+	fs.writeFileSync(
+		env.file('readonly.csv'),
+		`extended_id\n${codes.map((c) => c.extended_id).join('\n')}\n`,
+	);
 	const wf = loadExample('blacklist-codes-from-file.json');
 	setParameter(wf, 'Read codes-to-blacklist.csv', 'fileSelector', env.file('readonly.csv'));
 	await env.deploy(wf, { scantrustApi: readOnly });
@@ -81,10 +90,14 @@ test('token without the SCM permissions: 403 naming the permissions, nothing bla
 });
 
 test('one bad row in a batch: the error names the item, its code and the field; nothing of the batch applied', async () => {
-	const codes = env.sandbox.state.codes.filter((c) => c.status === 1 && c.campaign === 2207).slice(0, 3);
+	const codes = env.sandbox.state.codes
+		.filter((c) => c.status === 1 && c.campaign === 2207)
+		.slice(0, 3);
 	const csv =
 		'extended_id,lot_number,product\n' +
-		codes.map((c, i) => `${c.extended_id},LOT-ERR-${i},${i === 2 ? 'NO-SUCH-SKU' : ''}`).join('\n') +
+		codes
+			.map((c, i) => `${c.extended_id},LOT-ERR-${i},${i === 2 ? 'NO-SUCH-SKU' : ''}`)
+			.join('\n') +
 		'\n';
 	fs.writeFileSync(env.file('scm-bad.csv'), csv);
 	const wf = loadExample('scm-data-from-csv.json');
@@ -102,15 +115,21 @@ test('one bad row in a batch: the error names the item, its code and the field; 
 	expect(error.context).toMatchObject({ itemIndex: 2 });
 	expect(error.description).toContain('Nothing of batch 1 was applied.');
 	for (const c of codes) {
-		expect(String(env.sandbox.state.codeByExt.get(c.extended_id).scm.lot_number ?? '')).not.toMatch(/^LOT-ERR/);
+		expect(String(env.sandbox.state.codeByExt.get(c.extended_id).scm.lot_number ?? '')).not.toMatch(
+			/^LOT-ERR/,
+		);
 	}
 });
 
 test('the same bad row with On Error → Continue (using error output): the others are applied, the bad one is an error item paired with its row', async () => {
-	const codes = env.sandbox.state.codes.filter((c) => c.status === 1 && c.campaign === 2207).slice(3, 6);
+	const codes = env.sandbox.state.codes
+		.filter((c) => c.status === 1 && c.campaign === 2207)
+		.slice(3, 6);
 	const csv =
 		'extended_id,lot_number,product\n' +
-		codes.map((c, i) => `${c.extended_id},LOT-COF-${i},${i === 1 ? 'NO-SUCH-SKU' : ''}`).join('\n') +
+		codes
+			.map((c, i) => `${c.extended_id},LOT-COF-${i},${i === 1 ? 'NO-SUCH-SKU' : ''}`)
+			.join('\n') +
 		'\n';
 	fs.writeFileSync(env.file('scm-continue.csv'), csv);
 	const wf = loadExample('scm-data-from-csv.json');
@@ -122,9 +141,13 @@ test('the same bad row with On Error → Continue (using error output): the othe
 	recordTiming('error: bad row, continue on fail', run);
 	expectSuccess(run.ex);
 	const items = nodeItems(run.ex, 'Write SCM data to codes', 0);
-	expect(items.map((i) => i.json.extended_id)).toEqual([codes[0].extended_id, codes[2].extended_id]);
+	expect(items.map((i) => i.json.extended_id)).toEqual([
+		codes[0].extended_id,
+		codes[2].extended_id,
+	]);
 	expect(items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 2 }]);
-	for (const i of items) expect(i.json).toMatchObject({ updated: true, fieldsWritten: ['lot_number'] });
+	for (const i of items)
+		expect(i.json).toMatchObject({ updated: true, fieldsWritten: ['lot_number'] });
 	const failed = nodeItems(run.ex, 'Write SCM data to codes', 1);
 	expect(failed).toHaveLength(1);
 	expect(failed[0].pairedItem).toEqual({ item: 1 });
@@ -135,5 +158,7 @@ test('the same bad row with On Error → Continue (using error output): the othe
 	);
 	expect(env.sandbox.state.codeByExt.get(codes[0].extended_id).scm.lot_number).toBe('LOT-COF-0');
 	expect(env.sandbox.state.codeByExt.get(codes[2].extended_id).scm.lot_number).toBe('LOT-COF-2');
-	expect(String(env.sandbox.state.codeByExt.get(codes[1].extended_id).scm.lot_number ?? '')).not.toBe('LOT-COF-1');
+	expect(
+		String(env.sandbox.state.codeByExt.get(codes[1].extended_id).scm.lot_number ?? ''),
+	).not.toBe('LOT-COF-1');
 });

@@ -61,10 +61,15 @@ test('SCM data from a CSV file: every row lands on its code; unknown codes leave
 	// The codes really carry the new data.
 	for (const r of rows) {
 		const code = env.sandbox.state.codeByExt.get(r.extended_id);
-		expect(code.scm).toMatchObject({ lot_number: r.lot_number, production_date: r.production_date });
+		expect(code.scm).toMatchObject({
+			lot_number: r.lot_number,
+			production_date: r.production_date,
+		});
 	}
 	// One batched request for the five rows.
-	const uploads = env.sandbox.log.filter((e) => e.origin === 'api' && e.path === '/api/v2/scm/upload/');
+	const uploads = env.sandbox.log.filter(
+		(e) => e.origin === 'api' && e.path === '/api/v2/scm/upload/',
+	);
 	expect(uploads).toHaveLength(1);
 });
 
@@ -75,7 +80,12 @@ test('blacklist the codes listed in a file: status blacklisted, reason Stolen', 
 		env.file('codes-to-blacklist.csv'),
 		`extended_id\n${codes.map((c) => c.extended_id).join('\n')}\n`,
 	);
-	setParameter(wf, 'Read codes-to-blacklist.csv', 'fileSelector', env.file('codes-to-blacklist.csv'));
+	setParameter(
+		wf,
+		'Read codes-to-blacklist.csv',
+		'fileSelector',
+		env.file('codes-to-blacklist.csv'),
+	);
 	await env.deploy(wf);
 
 	const run = await env.runExample(wf.id);
@@ -95,7 +105,9 @@ test('blacklist the codes listed in a file: status blacklisted, reason Stolen', 
 
 test('own codes uploaded from a CSV file: the record completes and the codes exist with product and SCM data', async () => {
 	const wf = loadExample('upload-codes-from-csv.json');
-	const product = env.sandbox.state.products.find((p) => p.campaign === 2208 && !p.is_archived && !/GENERIC/.test(p.sku));
+	const product = env.sandbox.state.products.find(
+		(p) => p.campaign === 2208 && !p.is_archived && !/GENERIC/.test(p.sku),
+	);
 	const stamp = Date.now().toString(36).toUpperCase();
 	const ids = Array.from({ length: 6 }, (_, i) => `E2E-${stamp}-${String(i).padStart(3, '0')}`);
 	fs.writeFileSync(
@@ -103,7 +115,9 @@ test('own codes uploaded from a CSV file: the record completes and the codes exi
 		`id,lot_number\n${ids.map((id, i) => `${id},LOT-${i % 2}`).join('\n')}\n`,
 	);
 	setParameter(wf, 'Read codes.csv', 'fileSelector', env.file('codes.csv'));
-	setParameter(wf, 'Upload codes', 'options.defaultScmData.fields', [{ key: 'product', value: product.sku }]);
+	setParameter(wf, 'Upload codes', 'options.defaultScmData.fields', [
+		{ key: 'product', value: product.sku },
+	]);
 	setParameter(wf, 'Upload codes', 'pollInterval', 1);
 	await env.deploy(wf);
 
@@ -165,7 +179,10 @@ test('new product, work order, wait, codes file saved: product exists, work orde
 
 	const [download] = nodeItems(run.ex, 'Download codes file');
 	expect(download.json.codegen_file).toBeUndefined();
-	expect(download.binary.data).toMatchObject({ fileName: `${reference}.zip`, mimeType: 'application/zip' });
+	expect(download.binary.data).toMatchObject({
+		fileName: `${reference}.zip`,
+		mimeType: 'application/zip',
+	});
 
 	// The zip on disk holds exactly the work order's codes.
 	const zipPath = env.file(`${reference}.zip`);

@@ -67,7 +67,8 @@ function setParameter(wf, nodeName, dotted, value) {
 	const keys = dotted.split('.');
 	let target = getNode(wf, nodeName).parameters;
 	for (const k of keys.slice(0, -1)) {
-		if (target[k] === undefined || target[k] === null || typeof target[k] !== 'object') target[k] = {};
+		if (target[k] === undefined || target[k] === null || typeof target[k] !== 'object')
+			target[k] = {};
 		target = target[k];
 	}
 	target[/** @type {string} */ (keys[keys.length - 1])] = value;
@@ -319,14 +320,18 @@ function recordTiming(example, t, note) {
 function describeExecution(ex) {
 	const err = ex?.data?.resultData?.error;
 	const perNode = Object.entries(ex?.data?.resultData?.runData ?? {})
-		.map(([name, runs]) => `${name}: ${runs.map((r) => r.executionStatus ?? (r.error ? 'error' : 'ok')).join(',')}`)
+		.map(
+			([name, runs]) =>
+				`${name}: ${runs.map((r) => r.executionStatus ?? (r.error ? 'error' : 'ok')).join(',')}`,
+		)
 		.join('; ');
 	return `status ${ex?.status}; ${perNode}${err ? `; error: ${err.message} ${err.description ?? ''}` : ''}`;
 }
 
 /** Fails with the execution's errors when it did not succeed. */
 function expectSuccess(ex) {
-	if (ex?.status !== 'success') throw new Error(`execution did not succeed: ${describeExecution(ex)}`);
+	if (ex?.status !== 'success')
+		throw new Error(`execution did not succeed: ${describeExecution(ex)}`);
 }
 
 module.exports = {

@@ -34,10 +34,15 @@ function newestMtime(dir) {
 
 function distIsCurrent() {
 	const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-	const built = [...(pkg.n8n?.nodes ?? []), ...(pkg.n8n?.credentials ?? [])].map((f) => path.join(root, f));
+	const built = [...(pkg.n8n?.nodes ?? []), ...(pkg.n8n?.credentials ?? [])].map((f) =>
+		path.join(root, f),
+	);
 	if (!built.length || !built.every((f) => fs.existsSync(f))) return false;
 	const oldestBuilt = Math.min(...built.map((f) => fs.statSync(f).mtimeMs));
-	const sources = Math.max(newestMtime(path.join(root, 'nodes')), newestMtime(path.join(root, 'credentials')));
+	const sources = Math.max(
+		newestMtime(path.join(root, 'nodes')),
+		newestMtime(path.join(root, 'credentials')),
+	);
 	return sources <= oldestBuilt + 1000;
 }
 

@@ -255,7 +255,9 @@ function startSmtpServer(opts = {}) {
 							if (messages.length >= count) return res(messages.slice());
 							const left = deadline - Date.now();
 							if (left <= 0)
-								return rej(new Error(`timed out waiting for ${count} e-mail(s); have ${messages.length}`));
+								return rej(
+									new Error(`timed out waiting for ${count} e-mail(s); have ${messages.length}`),
+								);
 							const timer = setTimeout(check, Math.min(left, 200));
 							waiters.push(() => {
 								clearTimeout(timer);
@@ -313,8 +315,10 @@ function decodeWords(value) {
 
 function decodeCharset(bytes, charset) {
 	const cs = String(charset || 'utf-8').toLowerCase();
-	if (cs === 'utf-8' || cs === 'utf8' || cs === 'us-ascii' || cs === 'ascii') return bytes.toString('utf8');
-	if (cs === 'iso-8859-1' || cs === 'latin1' || cs === 'windows-1252') return bytes.toString('latin1');
+	if (cs === 'utf-8' || cs === 'utf8' || cs === 'us-ascii' || cs === 'ascii')
+		return bytes.toString('utf8');
+	if (cs === 'iso-8859-1' || cs === 'latin1' || cs === 'windows-1252')
+		return bytes.toString('latin1');
 	try {
 		return new TextDecoder(cs).decode(bytes);
 	} catch {
@@ -391,7 +395,12 @@ function parseHeaderValue(value) {
 						v = m[2] ?? '';
 					}
 				}
-				bytes.push(Buffer.from(v.replace(/%([0-9A-Fa-f]{2})/g, (_x, h) => String.fromCharCode(parseInt(h, 16))), 'latin1'));
+				bytes.push(
+					Buffer.from(
+						v.replace(/%([0-9A-Fa-f]{2})/g, (_x, h) => String.fromCharCode(parseInt(h, 16))),
+						'latin1',
+					),
+				);
 			} else {
 				bytes.push(Buffer.from(v, 'utf8'));
 			}
@@ -430,7 +439,8 @@ function splitHeaders(raw) {
 
 function decodeBody(body, encoding) {
 	const enc = (encoding || '7bit').toLowerCase();
-	if (enc === 'base64') return Buffer.from(body.toString('latin1').replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
+	if (enc === 'base64')
+		return Buffer.from(body.toString('latin1').replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
 	if (enc === 'quoted-printable') return qpDecode(body.toString('latin1'));
 	return body;
 }
@@ -500,13 +510,19 @@ function parseMessage(raw) {
 			return;
 		}
 		const filename = p.dispositionParams.filename ?? p.params.name ?? '';
-		const isAttachment = p.disposition === 'attachment' || (filename !== '' && p.disposition !== 'inline');
+		const isAttachment =
+			p.disposition === 'attachment' || (filename !== '' && p.disposition !== 'inline');
 		if (!isAttachment && p.contentType === 'text/plain' && !text) {
 			text = decodeCharset(p.body, p.params.charset);
 		} else if (!isAttachment && p.contentType === 'text/html' && !html) {
 			html = decodeCharset(p.body, p.params.charset);
 		} else if (filename || p.disposition) {
-			attachments.push({ filename, contentType: p.contentType, content: p.body, disposition: p.disposition || 'attachment' });
+			attachments.push({
+				filename,
+				contentType: p.contentType,
+				content: p.body,
+				disposition: p.disposition || 'attachment',
+			});
 		}
 	};
 	walk(root);
