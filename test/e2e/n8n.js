@@ -1150,9 +1150,12 @@ class N8nInstance {
 
 	/**
 	 * Log in as the env-managed owner and create a public-API key with all scopes it may have.
+	 * `label` names the key; with `replace`, the owner's earlier keys of that label are deleted
+	 * first (a persistent user folder then keeps one key, not one per start).
+	 * @param {{ label?: string, replace?: boolean }} [opts]
 	 * @returns {Promise<string>} the API key (also kept as this.apiKey)
 	 */
-	async setupOwnerAndApiKey() {
+	async setupOwnerAndApiKey(opts = {}) {
 		if (this.options.owner === false) throw new Error('created with owner: false');
 		await this.login();
 		let scopes = [
@@ -1173,8 +1176,16 @@ class N8nInstance {
 		} catch {
 			/* older/newer n8n: use the list above */
 		}
+		const label = opts.label ?? `e2e-${randomId(6)}`;
+		if (opts.replace) {
+			const existing = await this.rest('GET', '/api-keys');
+			const keys = Array.isArray(existing) ? existing : (existing?.items ?? []);
+			for (const k of Array.isArray(keys) ? keys : []) {
+				if (k?.label === label) await this.rest('DELETE', `/api-keys/${encodeURIComponent(k.id)}`);
+			}
+		}
 		const created = await this.rest('POST', '/api-keys', {
-			label: `e2e-${randomId(6)}`,
+			label,
 			expiresAt: null,
 			scopes,
 		});
