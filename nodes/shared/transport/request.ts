@@ -42,6 +42,11 @@ export interface ApiRequest {
 	 * been applied.
 	 */
 	readBack?: () => Promise<IDataObject | undefined>;
+	/**
+	 * Hand a successful (2xx) answer's body over as the text it came as, unparsed, for a caller
+	 * that reads part of it before parsing (see paginate's prefetch). Errors are parsed as usual.
+	 */
+	rawBody?: boolean;
 }
 
 export interface ApiResponse<T = unknown> {
@@ -100,6 +105,7 @@ export async function apiCall<T = unknown>(
 			...(qs && Object.keys(qs).length ? { qs } : {}),
 			...(request.body !== undefined ? { body: request.body } : {}),
 			...(signal ? { abortSignal: signal } : {}),
+			...(request.rawBody ? { encoding: 'text' as const } : {}),
 		};
 
 		/** Waits before the next attempt if the retry budget allows; false when it is spent. */
@@ -187,7 +193,8 @@ export async function apiCall<T = unknown>(
 		}
 
 		const status = response.statusCode;
-		const body = parseBody(response.body);
+		const raw = request.rawBody === true && status >= 200 && status < 300 && typeof response.body === 'string';
+		const body = raw ? response.body : parseBody(response.body);
 		const headers = response.headers ?? {};
 
 		if (status >= 300 && status < 400 && !request.acceptStatuses?.includes(status)) {
@@ -328,7 +335,7 @@ function redirectTarget(
  * Start times of the latest SCM calls (at most SCM_RATE.requests, oldest first) per credential,
  * shared by every execution in this process. Slots are handed out in order and never move.
  */
-const scmStarts = new Map<string, number[]>();
+const scmStarts = new Map<string, Array<{ at: number }>>();
 
 /** Waits for a slot with fewer than SCM_RATE.requests calls started in the window before it. */
 async function paceScm(context: ScantrustContext, base: ResolvedBaseUrl): Promise<void> {
@@ -336,14 +343,17 @@ async function paceScm(context: ScantrustContext, base: ResolvedBaseUrl): Promis
 	const key = `${base.origin}|${credentialId}`;
 	const starts = scmStarts.get(key) ?? [];
 	const now = Date.now();
-	let slot = Math.max(now, starts[starts.length - 1] ?? 0);
+	let slot = Math.max(now, starts[starts.length - 1]?.at ?? 0);
 	if (starts.length >= SCM_RATE.requests) {
-		slot = Math.max(slot, starts[starts.length - SCM_RATE.requests] + SCM_RATE.windowMs);
+		slot = Math.max(slot, starts[starts.length - SCM_RATE.requests].at + SCM_RATE.windowMs);
 	}
-	starts.push(slot);
+	const start = { at: slot };
+	starts.push(start);
 	if (starts.length > SCM_RATE.requests) starts.splice(0, starts.length - SCM_RATE.requests);
 	scmStarts.set(key, starts);
 	if (slot > now) await sleep(slot - now);
+	// A busy event loop can wake us late; the window counts from when the request really leaves.
+	start.at = Math.max(start.at, Date.now());
 }
 
 function parseBody(body: unknown): unknown {
