@@ -98,11 +98,28 @@ export async function runOperation(
 			const result = await operation.execute.call(this, i);
 			pushItems(output, result, i);
 		} catch (caught) {
-			if (!continueOnFail) throw asNodeError(this, caught, i);
+			if (!continueOnFail) throw withProgress(asNodeError(this, caught, i), i, items.length);
 			output.push(errorItem(this, caught, i));
 		}
 	}
 	return [output];
+}
+
+/**
+ * Says where a run of several items stopped: the items before ran (their changes stay applied in
+ * Scantrust, nothing is rolled back) and the items after were never sent.
+ */
+function withProgress<E extends NodeApiError | NodeOperationError>(error: E, failed: number, count: number): E {
+	if (count < 2) return error;
+	const span = (from: number, to: number) => (from === to ? `item ${from}` : `items ${from}–${to}`);
+	const lines = [
+		failed > 0
+			? `The node stopped at item ${failed}: ${span(0, failed - 1)} had already run, and any change they made stays applied in Scantrust.`
+			: 'The node stopped at item 0: nothing was applied before it.',
+	];
+	if (failed < count - 1) lines.push(`${span(failed + 1, count - 1)} ${failed + 1 < count - 1 ? 'were' : 'was'} not sent.`);
+	error.description = [error.description, lines.join(' ')].filter(Boolean).join('\n');
+	return error;
 }
 
 /**
