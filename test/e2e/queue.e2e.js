@@ -80,9 +80,10 @@ afterAll(async () => {
 const workers = () => [...n8n.workers];
 
 test('core workflows run on the workers with the results of a single process', async () => {
-	const r = await runCoreWorkflows({ n8n, sandbox, credId });
+	// 5 codes per SCM request: 30 requests per update, two updates at once on two workers.
+	const r = await runCoreWorkflows({ n8n, sandbox, credId, scmBatchSize: 5 });
 	const byWorker = executionsByWorker(workers());
-	log(`core workflows: ${JSON.stringify({ wallMs: r.wallMs, byWorker })}`);
+	log(`core workflows: ${JSON.stringify({ wallMs: r.wallMs, byWorker, scmRequests: r.scmRequests })}`);
 	log(JSON.stringify({ products: r.products.map((p) => p.inSandbox), scm: r.scm, exports: r.exports }));
 
 	expect(r.executions.map((e) => e.status)).toEqual(r.executions.map(() => 'success'));
@@ -94,6 +95,9 @@ test('core workflows run on the workers with the results of a single process', a
 	for (const s of r.scm) {
 		expect(s).toEqual({ ...s, items: s.codes, updated: s.codes, codesWithLot: s.codes });
 	}
+	// Each batch applied once: 429s (both workers pace only themselves) were waited out.
+	expect(r.scmRequests.applied).toBe(r.scm.reduce((n, s) => n + Math.ceil(s.codes / 5), 0));
+	expect(r.scmRequests.other).toBe(0);
 	for (const e of r.exports) {
 		expect(e.items).toBe(e.scansInSandbox);
 		expect(e.unique).toBe(e.scansInSandbox);

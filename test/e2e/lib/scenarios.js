@@ -232,9 +232,13 @@ const SCM_CAMPAIGN = 2207;
  * codes (lot number from the execution id), two scan exports (every scan of the last year).
  * Returns what each execution produced and what the sandbox holds afterwards.
  *
- * @param {{ n8n: any, sandbox: any, credId: string, codesPerUpdate?: number }} o
+ * `scmBatchSize` codes go in one SCM request (small batches make many requests: two updates at
+ * once on two workers then exceed Scantrust's 10 requests per second together, since each
+ * process paces only its own requests; the 429s must be waited out, nothing lost or repeated).
+ *
+ * @param {{ n8n: any, sandbox: any, credId: string, codesPerUpdate?: number, scmBatchSize?: number }} o
  */
-async function runCoreWorkflows({ n8n, sandbox, credId, codesPerUpdate = 150 }) {
+async function runCoreWorkflows({ n8n, sandbox, credId, codesPerUpdate = 150, scmBatchSize = 1000 }) {
 	const credentials = cred(credId);
 	const brand = sandbox.state.brands[0].id;
 	const productWf = await n8n.createWorkflow(
@@ -277,7 +281,7 @@ async function runCoreWorkflows({ n8n, sandbox, credId, codesPerUpdate = 150 }) 
 							extendedId: '={{ $json.ext }}',
 							mappingMode: 'defineBelow',
 							fields: { field: [{ key: 'lot_number', value: "={{ 'LOT-' + $execution.id }}" }] },
-							options: {},
+							options: { batchSize: scmBatchSize },
 						},
 						credentials,
 					},
@@ -296,6 +300,7 @@ async function runCoreWorkflows({ n8n, sandbox, credId, codesPerUpdate = 150 }) 
 		]),
 	);
 	const scansInSandbox = sandbox.state.scans.length;
+	const logFrom = sandbox.log.length;
 	const t0 = Date.now();
 	const [products, scm, exports] = await Promise.all([
 		Promise.all([productWf, productWf, productWf].map((id) => n8n.run(id, { timeoutMs: 120000 }))),
@@ -304,8 +309,17 @@ async function runCoreWorkflows({ n8n, sandbox, credId, codesPerUpdate = 150 }) 
 	]);
 	const wallMs = Date.now() - t0;
 	const all = [...products, ...scm, ...exports];
+	const scmRequests = sandbox.log
+		.slice(logFrom)
+		.filter((e) => e.origin === 'api' && e.method === 'POST' && e.path.includes('/scm/upload/'));
 	return {
 		wallMs,
+		scmRequests: {
+			sent: scmRequests.length,
+			applied: scmRequests.filter((e) => e.status === 200 || e.status === 201).length,
+			throttled: scmRequests.filter((e) => e.status === 429).length,
+			other: scmRequests.filter((e) => ![200, 201, 429].includes(e.status)).length,
+		},
 		executions: all.map((e) => ({ id: String(e.id), status: e.status, mode: e.mode })),
 		products: products.map((e) => ({
 			executionId: String(e.id),
