@@ -355,6 +355,12 @@ async function main() {
 				: `  Credential "${scantrust.name}": the sandbox Scantrust API at ${sandbox.baseUrl} (throwaway data; new scans arrive every few seconds).`,
 			`  Credential "${smtpCred.name}": a local catch-all; e-mails are printed here and saved in ${path.relative(root, MAIL_DIR)}/.`,
 			`  Examples: ${examples} (${created} new) — open one from the Overview page. Files for the file examples: ${path.relative(root, FILES_DIR)}/.`,
+			...(mode.real
+				? []
+				: [
+						'  Live: publish an example with the Scantrust Trigger (e.g. the counterfeit alert) and watch its',
+						'  executions; its e-mails show up here.',
+					]),
 			`  Workflows and executions stay in ${path.relative(root, DEMO_DIR)}/ across restarts.`,
 			'',
 			'  Ctrl-C stops n8n, the sandbox and the mail catch-all.',
