@@ -140,6 +140,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		pageSize: SCAN_PAGE_SIZE,
 		itemIndex,
 		permissions: SCANS_DOWNLOAD,
+		// Exports read on to the end: the next page is on its way while this one is parsed.
+		prefetch: true,
 	})) {
 		for (let k = 0; k < page.length; k++) scans.push(page[k]);
 	}
