@@ -25,9 +25,9 @@ function outcome(pathTest) {
 }
 
 describe('product creation under mixed faults', () => {
-	test('150 products: each created exactly once', async () => {
+	test('100 products: each created exactly once', async () => {
 		const brand = sandbox.state.brands[0].id;
-		const input = Array.from({ length: 150 }, (_, i) => ({ sku: `REL-P-${String(i).padStart(3, '0')}`, name: `Reliability ${i}` }));
+		const input = Array.from({ length: 100 }, (_, i) => ({ sku: `REL-P-${String(i).padStart(3, '0')}`, name: `Reliability ${i}` }));
 		const before = sandbox.state.products.length;
 		sandbox.clearLog();
 		sandbox.faults.set(mixedFaults());
@@ -43,18 +43,18 @@ describe('product creation under mixed faults', () => {
 		expect(error).toBeUndefined();
 		expect(items.map((item) => item.json.sku)).toEqual(input.map((i) => i.sku));
 		const stored = sandbox.state.products.filter((p) => p.sku.startsWith('REL-P-'));
-		expect(stored).toHaveLength(150);
+		expect(stored).toHaveLength(100);
 		expect(duplicates(stored.map((p) => p.sku))).toEqual([]);
-		expect(sandbox.state.products.length).toBe(before + 150);
-		expect(posts).toHaveLength(150);
+		expect(sandbox.state.products.length).toBe(before + 100);
+		expect(posts).toHaveLength(100);
 		record('changes', {
-			scenario: 'Product: Create, 150 items',
+			scenario: 'Product: Create, 100 items',
 			requests: counts.requests,
 			faults: counts.faults,
-			checked: 150,
+			checked: 100,
 			appliedOnce: stored.length,
-			lost: 150 - stored.length,
-			twice: posts.length - 150,
+			lost: 100 - stored.length,
+			twice: posts.length - 100,
 			unknownReported: 0,
 		});
 	});
