@@ -39,6 +39,9 @@ describe('product creation under mixed faults', () => {
 		sandbox.faults.clear();
 		const { applied: creates, counts } = outcome((p) => p === '/api/v2/products/');
 		const posts = creates.filter((e) => e.method === 'POST');
+		// Read-backs: the lookups by SKU after a create whose answer was lost (or refused by a gateway).
+		const readBacks = apiEntries(sandbox, (e) => e.method === 'GET' && e.path === '/api/v2/products/' && e.query.sku__exact !== undefined).length;
+		expect(readBacks).toBeGreaterThan(0);
 
 		expect(error).toBeUndefined();
 		expect(items.map((item) => item.json.sku)).toEqual(input.map((i) => i.sku));
@@ -56,6 +59,8 @@ describe('product creation under mixed faults', () => {
 			lost: 100 - stored.length,
 			twice: posts.length - 100,
 			unknownReported: 0,
+			unknownApplied: 0,
+			readBacks,
 		});
 	});
 });
@@ -108,6 +113,7 @@ describe('SCM updates under mixed faults', () => {
 			lost: 0,
 			twice: Math.max(0, writes.length - 100),
 			unknownReported: unknown.length,
+			unknownApplied: unknownApplied(unknown, targets, input) * 20,
 		});
 	});
 
@@ -160,6 +166,7 @@ describe('SCM updates under mixed faults', () => {
 			lost: 0,
 			twice: Math.max(0, starts.length - 40),
 			unknownReported: unknown.length,
+			unknownApplied: unknown.filter((item) => targets[item.pairedItem.item].scm.pallet_number === input[item.pairedItem.item].pallet).length,
 		});
 	});
 });
@@ -185,6 +192,7 @@ describe('work-order creation under mixed faults', () => {
 		);
 		sandbox.faults.clear();
 		const { applied: creates, counts } = outcome((p) => p === '/api/v2/workorders/create-sid/');
+		const readBacks = apiEntries(sandbox, (e) => e.method === 'GET' && e.path === '/api/v2/workorders/' && e.query.search !== undefined && e.query.is_archived === '0').length;
 
 		expect(error).toBeUndefined();
 		expect(items.map((item) => item.json.reference)).toEqual(input.map((i) => i.ref));
@@ -200,6 +208,8 @@ describe('work-order creation under mixed faults', () => {
 			lost: 40 - stored.length,
 			twice: creates.length - 40,
 			unknownReported: 0,
+			unknownApplied: 0,
+			readBacks,
 		});
 	});
 });
@@ -235,6 +245,7 @@ describe('code uploads under mixed faults', () => {
 
 		let createdOnce = 0;
 		let unknown = 0;
+		let unknownApplied = 0;
 		for (const [u, { list, items, error }] of outcomes.entries()) {
 			const records = sandbox.state.ingestions.filter((r) => r.description === `reliability upload ${u}`);
 			const codes = list.map((id) => sandbox.state.codes.filter((c) => c.extended_id === id).length);
@@ -243,6 +254,7 @@ describe('code uploads under mixed faults', () => {
 				expect(error.message + error.description).toMatch(/may or may not|not sent again|nothing was applied/i);
 				unknown++;
 				expect(codes.every((n) => n <= 1)).toBe(true);
+				if (records.length) unknownApplied++;
 			} else {
 				expect(items[0].json.status).toBe('completed');
 				expect(codes.every((n) => n === 1)).toBe(true);
@@ -260,6 +272,7 @@ describe('code uploads under mixed faults', () => {
 			lost: 0,
 			twice: Math.max(0, creates.length - 24),
 			unknownReported: unknown,
+			unknownApplied,
 		});
 	});
 
@@ -292,12 +305,14 @@ describe('code uploads under mixed faults', () => {
 		const processed = apiEntries(sandbox, (e) => e.path === '/api/v2/ingestion/codes/process-from-file/').filter(applied);
 
 		let unknown = 0;
+		let unknownApplied = 0;
 		for (const { list, items, error } of outcomes) {
 			const codes = list.map((id) => sandbox.state.codes.filter((c) => c.extended_id === id).length);
 			expect(codes.every((n) => n <= 1)).toBe(true);
 			if (error) {
 				expect(error.message + error.description).toMatch(/may or may not|not sent again|nothing was applied|waits for its file/i);
 				unknown++;
+				if (codes.some((n) => n === 1)) unknownApplied++;
 			} else {
 				expect(items[0].json.status).toBe('completed');
 				expect(codes.every((n) => n === 1)).toBe(true);
@@ -314,6 +329,7 @@ describe('code uploads under mixed faults', () => {
 			lost: 0,
 			twice: Math.max(0, creates.length - 12),
 			unknownReported: unknown,
+			unknownApplied,
 		});
 	});
 });
