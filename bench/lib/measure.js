@@ -9,8 +9,22 @@ async function runMeasured(sandbox, name, config, pathPart) {
 	const entries = (await sandbox.log(result.seqBefore)).filter(
 		(entry) => entry.seq <= result.seqAfter && (!pathPart || entry.path.includes(pathPart)),
 	);
-	return { ...result, ...summarizeLog(entries) };
+	return { ...result, ...summarizeLog(entries), afterThrottleMs: afterThrottle(entries) };
 }
+
+/**
+ * For each 429 in the log: how long after it was answered the next request arrived. Against the
+ * Retry-After the server sent, this shows whether the client waited longer than asked.
+ */
+function afterThrottle(entries) {
+	const ordered = [...entries].sort((a, b) => start(a) - start(b));
+	const gaps = [];
+	ordered.forEach((entry, i) => {
+		if (entry.status === 429 && ordered[i + 1]) gaps.push(start(ordered[i + 1]) - Date.parse(entry.time));
+	});
+	return gaps;
+}
+const start = (entry) => Date.parse(entry.time) - entry.durationMs;
 
 /** Runs the variants `rounds` times, alternating which goes first. */
 async function alternate(rounds, variants, report) {

@@ -61,6 +61,7 @@ function renderTable(results) {
 		const x = r.storm;
 		row(`4. Storm: every 10th request 429 for 1 s, ${n(x.scans)} scans`, 'wall', s(x.stormWallMs), `${s(x.noStormWallMs)} + ${s(x.askedWaitMs)} asked (${n(x.throttledResponses)} × 429)`, n(x.waitEfficiency, 3), '≤ 1.10', verdicts['storm.waitEfficiency']);
 		row('', 'items lost / repeated', `${n(x.itemsLost)} / ${n(x.duplicates)}`, '', '', '0', verdicts['storm.itemsLost']);
+		row('', '429 answered → next request', `${n(x.retryAfterAnswerMs)} ms (max ${n(x.retryAfterAnswerMaxMs)})`, 'Retry-After: 1 s', '', 'reported', '');
 	}
 	if (r.triggerIdle) {
 		const x = r.triggerIdle;

@@ -32,6 +32,7 @@ async function storm(ctx) {
 			ctx.log,
 		);
 		const calmWallMs = median(samples.calm.map((s) => s.wallMs));
+		const gaps = samples.storm.flatMap((s) => s.afterThrottleMs);
 		// Paired by round: each storm run against the calm run next to it in time.
 		const efficiencies = samples.storm.map((s, i) => s.wallMs / (samples.calm[i].wallMs + s.askedWaitMs));
 		const itemsLost = Math.max(...samples.storm.map((s) => scans - s.uniqueItems));
@@ -49,6 +50,9 @@ async function storm(ctx) {
 			itemsLost,
 			duplicates,
 			requests: median(samples.storm.map((s) => s.requests)),
+			// From the sandbox log: answer of each 429 to the next request's arrival (Retry-After: 1 s).
+			retryAfterAnswerMs: gaps.length ? round(median(gaps)) : null,
+			retryAfterAnswerMaxMs: gaps.length ? Math.max(...gaps) : null,
 			samples: samples.storm.map((s) => ({ wallMs: round(s.wallMs), throttled: s.throttled, uniqueItems: s.uniqueItems })),
 		};
 	} finally {
