@@ -1,16 +1,17 @@
 #!/usr/bin/env node
 // `npm run bench`: the performance suite against the sandbox (docs/performance.md).
 //
-//   node bench/run.js                     every scenario, full size (about 10 minutes)
+//   node bench/run.js                     every scenario, full size (about 20 minutes)
 //   node bench/run.js --small             tiny sizes, one round: the CI smoke run (no timing claims)
 //   node bench/run.js --small --parallel  ...with the scenarios at the same time (faster, unfair: smoke only)
 //   node bench/run.js --only scanExport,storm
 //   node bench/run.js --rounds 5 --latency 20 --out /tmp/bench.json
-//   node bench/run.js --cpu-prof /tmp/prof  every variant process writes a .cpuprofile there
+//   node bench/run.js --cpu-prof /tmp/prof  a .cpuprofile of each variant's measured section
 //   --skip n8nExport                      leave a scenario out
 //
-// Environment: BENCH_LATENCY_MS, BENCH_ROUNDS. Needs the built package (dist/); scenario 2 needs
-// the n8n runtime (scripts/n8n-runtime.js; installed on first use unless --no-install).
+// Environment: BENCH_LATENCY_MS, BENCH_ROUNDS. On a fresh clone it installs the dev dependencies
+// and builds dist/ first; scenario 2 needs the n8n runtime (scripts/n8n-runtime.js; installed on
+// first use unless --no-install).
 // The sandbox runs in its own process, every measured variant in another, so CPU time and
 // peak memory are each variant's own. Ratios compare variants measured in this run.
 'use strict';
@@ -78,14 +79,26 @@ function sizes(small, rounds) {
 	};
 }
 
+/** A fresh clone: install the dev dependencies and build the package, as `npm test` does. */
+function prepare(dist) {
+	const { spawnSync } = require('node:child_process');
+	const run = (args) => {
+		process.stderr.write(`▶ npm ${args.join(' ')}\n`);
+		const result = spawnSync('npm', args, { cwd: ROOT, stdio: ['ignore', 2, 2] });
+		if (result.status !== 0) throw new Error(`npm ${args.join(' ')} failed (${result.status ?? result.signal})`);
+	};
+	if (!fs.existsSync(path.join(ROOT, 'node_modules', 'n8n-core'))) run(['ci', '--ignore-scripts', '--no-audit', '--no-fund']);
+	if (!fs.existsSync(dist)) run(['run', '--silent', 'build']);
+}
+
 async function main() {
 	const args = parseArgs(process.argv.slice(2));
 	if (args.help) {
-		process.stdout.write(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 16).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
+		process.stdout.write(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 19).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
 		return;
 	}
 	const dist = path.join(ROOT, 'dist', 'nodes', 'shared', 'transport', 'constants.js');
-	if (!fs.existsSync(dist)) throw new Error('dist/ is missing: build the package first (npm run build)');
+	prepare(dist);
 	const { SCAN_PAGE_SIZE } = require(dist);
 	const { batchSizeOption } = require(path.join(ROOT, 'dist', 'nodes', 'shared', 'scmFields.js'));
 
