@@ -94,7 +94,9 @@ function prepare(dist) {
 async function main() {
 	const args = parseArgs(process.argv.slice(2));
 	if (args.help) {
-		process.stdout.write(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 19).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
+		const header = fs.readFileSync(__filename, 'utf8').split('\n').slice(1);
+		const end = header.findIndex((line) => !line.startsWith('//'));
+		process.stdout.write(`${header.slice(0, end).map((l) => l.replace(/^\/\/ ?/, '')).join('\n')}\n`);
 		return;
 	}
 	const dist = path.join(ROOT, 'dist', 'nodes', 'shared', 'transport', 'constants.js');
