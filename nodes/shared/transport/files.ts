@@ -8,6 +8,78 @@ import { networkError } from './errors';
 import { isTimeout, networkCode } from './request';
 import { backoffMs } from './retry';
 
+interface FileStoreTransfer {
+	method: 'GET' | 'POST';
+	url: string;
+	/** request options beyond method, URL, timeout and status handling */
+	options: Partial<IHttpRequestOptions>;
+	/** statuses that mean "try again" (the file store was busy), not "refused" */
+	retryStatuses: number[];
+	itemIndex?: number;
+	hint?: string;
+}
+
+/**
+ * One transfer with the file store (pre-signed links: the link is the authorization), through
+ * the plain `httpRequest` helper so the UAT token is never attached. Network failures and the
+ * given statuses are retried with backoff; a second timeout ends it, because a file store that
+ * let a request time out twice is not coming back within this execution. Any other non-2xx
+ * answer is explained as a file-store refusal.
+ */
+async function fileStoreTransfer(
+	context: ScantrustContext,
+	transfer: FileStoreTransfer,
+): Promise<{ statusCode: number; body: unknown; headers: IDataObject }> {
+	const parsed = new URL(transfer.url);
+	const signal = cancelSignal(context);
+	let timeouts = 0;
+	for (let attempt = 0; ; attempt++) {
+		const options: IHttpRequestOptions = {
+			...transfer.options,
+			method: transfer.method,
+			url: transfer.url,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: TIMEOUT_MS.file,
+			...(signal ? { abortSignal: signal } : {}),
+		};
+		let response: { statusCode: number; body: unknown; headers: IDataObject };
+		try {
+			response = await context.helpers.httpRequest(options);
+		} catch (error) {
+			const code = networkCode(error);
+			if (isTimeout(code)) timeouts++;
+			if (code && timeouts < 2 && attempt + 1 < RETRY.maxAttempts && !signal?.aborted) {
+				await sleep(backoffMs(attempt));
+				continue;
+			}
+			throw networkError(context.getNode(), {
+				method: transfer.method,
+				path: parsed.pathname,
+				origin: parsed.origin,
+				code,
+				itemIndex: transfer.itemIndex,
+				hint: transfer.hint,
+				service: 'the file store',
+				timeoutMs: isTimeout(code) ? TIMEOUT_MS.file : undefined,
+			});
+		}
+		const status = response.statusCode;
+		if (status >= 200 && status < 300) return response;
+		if (transfer.retryStatuses.includes(status) && attempt + 1 < RETRY.maxAttempts) {
+			await sleep(backoffMs(attempt));
+			continue;
+		}
+		throw fileStoreError(context.getNode(), status, bodyText(response.body), transfer.method, parsed.pathname, transfer);
+	}
+}
+
+function bodyText(body: unknown): string {
+	if (Buffer.isBuffer(body)) return body.toString('utf8');
+	if (body instanceof ArrayBuffer) return Buffer.from(body).toString('utf8');
+	return String(body ?? '');
+}
+
 /**
  * Downloads from a link the API handed out (export documents, work-order files). These live on
  * a file store (time-limited, pre-signed links), so the request goes without the UAT token.
@@ -17,63 +89,21 @@ export async function downloadFile(
 	link: string,
 	itemIndex?: number,
 ): Promise<{ data: Buffer; contentType?: string; fileName?: string }> {
-	const parsed = new URL(link);
-	const path = parsed.pathname;
-	const signal = cancelSignal(this);
-	let timeouts = 0;
-	for (let attempt = 0; ; attempt++) {
-		const options: IHttpRequestOptions = {
-			method: 'GET',
-			url: link,
-			encoding: 'arraybuffer',
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			timeout: TIMEOUT_MS.file,
-			...(signal ? { abortSignal: signal } : {}),
-		};
-		let response: { statusCode: number; body: unknown; headers: IDataObject };
-		try {
-			response = await this.helpers.httpRequest(options);
-		} catch (error) {
-			const code = networkCode(error);
-			if (isTimeout(code)) timeouts++;
-			// A file store that let a request time out twice is not coming back within this execution.
-			if (code && timeouts < 2 && attempt + 1 < RETRY.maxAttempts && !signal?.aborted) {
-				await sleep(backoffMs(attempt));
-				continue;
-			}
-			throw networkError(this.getNode(), {
-				method: 'GET',
-				path,
-				origin: parsed.origin,
-				code,
-				itemIndex,
-				service: 'the file store',
-				timeoutMs: isTimeout(code) ? TIMEOUT_MS.file : undefined,
-			});
-		}
-		const status = response.statusCode;
-		if (status >= 200 && status < 300) {
-			const data = Buffer.isBuffer(response.body)
-				? response.body
-				: Buffer.from(response.body as ArrayBuffer);
-			const disposition = String(response.headers['content-disposition'] ?? '');
-			const match = /filename="?([^";]+)"?/i.exec(disposition);
-			return {
-				data,
-				contentType: response.headers['content-type'] as string | undefined,
-				fileName: match?.[1],
-			};
-		}
-		if ([429, 500, 502, 503, 504].includes(status) && attempt + 1 < RETRY.maxAttempts) {
-			await sleep(backoffMs(attempt));
-			continue;
-		}
-		const text = Buffer.isBuffer(response.body)
-			? response.body.toString('utf8')
-			: Buffer.from(response.body as ArrayBuffer).toString('utf8');
-		throw fileStoreError(this.getNode(), status, text, 'GET', path, { itemIndex });
-	}
+	const response = await fileStoreTransfer(this, {
+		method: 'GET',
+		url: link,
+		options: { encoding: 'arraybuffer' },
+		retryStatuses: [429, 500, 502, 503, 504],
+		itemIndex,
+	});
+	const data = Buffer.isBuffer(response.body) ? response.body : Buffer.from(response.body as ArrayBuffer);
+	const disposition = String(response.headers['content-disposition'] ?? '');
+	const match = /filename="?([^";]+)"?/i.exec(disposition);
+	return {
+		data,
+		contentType: response.headers['content-type'] as string | undefined,
+		fileName: match?.[1],
+	};
 }
 
 /** A pre-signed POST the API handed out (code upload in file mode), and the file to send with it. */
@@ -91,65 +121,31 @@ export interface PresignedUpload {
 
 /**
  * Uploads a file to a pre-signed POST link (S3 style). The link is the authorization, so the
- * request goes through the plain `httpRequest` helper and never carries the UAT token. Every
- * issued field goes first, in the order given, and the file last: S3 ignores fields after the
- * file part. Sending the same file to the same key again just replaces it, so network failures
- * and 5xx answers are retried.
+ * request never carries the UAT token. Every issued field goes first, in the order given, and
+ * the file last: S3 ignores fields after the file part. Sending the same file to the same key
+ * again just replaces it, so network failures and 5xx answers are retried.
  */
 export async function uploadToPresignedUrl(
 	this: ScantrustContext,
 	upload: PresignedUpload,
 ): Promise<{ status: number; body: string }> {
-	const parsed = new URL(upload.url);
-	const path = parsed.pathname;
-	const signal = cancelSignal(this);
 	const form = multipartForm(upload.fields, upload.file, upload.fileName, upload.contentType);
-	let timeouts = 0;
-	for (let attempt = 0; ; attempt++) {
-		const options: IHttpRequestOptions = {
-			method: 'POST',
-			url: upload.url,
-			// A ready Buffer with its own boundary: every n8n version sends it byte for byte, with a Content-Length,
-			// which S3's POST upload requires (no chunked bodies).
+	const response = await fileStoreTransfer(this, {
+		method: 'POST',
+		url: upload.url,
+		options: {
+			// A ready Buffer with its own boundary: every n8n version sends it byte for byte, with a
+			// Content-Length, which S3's POST upload requires (no chunked bodies).
 			body: form.body,
 			headers: { 'Content-Type': form.contentType },
 			encoding: 'text',
 			json: false,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			timeout: TIMEOUT_MS.file,
-			...(signal ? { abortSignal: signal } : {}),
-		};
-		let response: { statusCode: number; body: unknown; headers: IDataObject };
-		try {
-			response = await this.helpers.httpRequest(options);
-		} catch (error) {
-			const code = networkCode(error);
-			if (isTimeout(code)) timeouts++;
-			if (code && timeouts < 2 && attempt + 1 < RETRY.maxAttempts && !signal?.aborted) {
-				await sleep(backoffMs(attempt));
-				continue;
-			}
-			throw networkError(this.getNode(), {
-				method: 'POST',
-				path,
-				origin: parsed.origin,
-				code,
-				itemIndex: upload.itemIndex,
-				hint: upload.hint,
-				service: 'the file store',
-				timeoutMs: isTimeout(code) ? TIMEOUT_MS.file : undefined,
-			});
-		}
-		const status = response.statusCode;
-		const text = Buffer.isBuffer(response.body) ? response.body.toString('utf8') : String(response.body ?? '');
-		if (status >= 200 && status < 300) return { status, body: text };
-		if ([500, 502, 503, 504].includes(status) && attempt + 1 < RETRY.maxAttempts) {
-			await sleep(backoffMs(attempt));
-			continue;
-		}
-		throw fileStoreError(this.getNode(), status, text, 'POST', path, upload);
-	}
+		},
+		retryStatuses: [500, 502, 503, 504],
+		itemIndex: upload.itemIndex,
+		hint: upload.hint,
+	});
+	return { status: response.statusCode, body: bodyText(response.body) };
 }
 
 /** multipart/form-data with the fields in order and the file part last, named `file` as S3 expects. */
