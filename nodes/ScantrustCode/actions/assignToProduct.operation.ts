@@ -4,7 +4,7 @@ import { productLocator } from '../../shared/descriptions';
 import { findProductBySku, locatorValue } from '../../shared/lookups';
 import { asNodeError, errorItem } from '../../shared/router';
 import { invalid } from '../../shared/validate';
-import { codeUpdateDescription, updateCodes, validateCodeUpdate } from './codeUpdate';
+import { codeUpdateDescription, updateCodes, validateCodeUpdate } from '../helpers/codeUpdate';
 
 export const description = codeUpdateDescription('assignToProduct', [
 	{

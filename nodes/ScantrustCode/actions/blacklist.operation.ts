@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { BLACKLIST_REASONS } from '../../shared/scmFields';
 import { integerInRange } from '../../shared/validate';
-import { codeUpdateDescription, updateCodes, validateCodeUpdate } from './codeUpdate';
+import { codeUpdateDescription, updateCodes, validateCodeUpdate } from '../helpers/codeUpdate';
 
 export const description = codeUpdateDescription('blacklist', [
 	{

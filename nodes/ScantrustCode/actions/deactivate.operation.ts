@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { codeUpdateDescription, updateCodes, validateCodeUpdate } from './codeUpdate';
+import { codeUpdateDescription, updateCodes, validateCodeUpdate } from '../helpers/codeUpdate';
 
 export const description = codeUpdateDescription('deactivate', []);
 

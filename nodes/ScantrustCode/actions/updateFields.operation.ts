@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { emptyValuesOption, fieldMappingProperties, readCodeSelector, readScmData } from '../../shared/scmFields';
-import { codeUpdateDescription, updateCodes, validateCodeUpdate } from './codeUpdate';
+import { codeUpdateDescription, updateCodes, validateCodeUpdate } from '../helpers/codeUpdate';
 
 export const description = codeUpdateDescription('updateFields', fieldMappingProperties(), [emptyValuesOption]);
 

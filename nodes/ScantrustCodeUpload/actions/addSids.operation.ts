@@ -6,9 +6,9 @@ import {
 	ID_FORMAT_OPTION,
 	PRINTING_PARTNER_OPTION,
 	uploadParameters,
-} from './upload/parameters';
-import type { UploadAction } from './upload/run';
-import { runUpload, validateUpload } from './upload/run';
+} from '../helpers/upload/parameters';
+import type { UploadAction } from '../helpers/upload/run';
+import { runUpload, validateUpload } from '../helpers/upload/run';
 
 const properties: INodeProperties[] = [
 	...uploadParameters([

@@ -2,9 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { resolveWorkOrder, workOrderLocator, workOrderLocatorValue } from '../../shared/workOrders';
-import { ALLOW_POSTED_DUPLICATES_OPTION, ID_FORMAT_OPTION, uploadParameters } from './upload/parameters';
-import type { UploadAction } from './upload/run';
-import { runUpload, validateUpload } from './upload/run';
+import { ALLOW_POSTED_DUPLICATES_OPTION, ID_FORMAT_OPTION, uploadParameters } from '../helpers/upload/parameters';
+import type { UploadAction } from '../helpers/upload/run';
+import { runUpload, validateUpload } from '../helpers/upload/run';
 
 const properties: INodeProperties[] = [
 	{

@@ -8,9 +8,9 @@ import type {
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { invalid } from '../../shared/validate';
-import { PRINTING_PARTNER_OPTION, uploadParameters } from './upload/parameters';
-import type { UploadAction } from './upload/run';
-import { runUpload, validateUpload } from './upload/run';
+import { PRINTING_PARTNER_OPTION, uploadParameters } from '../helpers/upload/parameters';
+import type { UploadAction } from '../helpers/upload/run';
+import { runUpload, validateUpload } from '../helpers/upload/run';
 
 const properties: INodeProperties[] = [
 	{

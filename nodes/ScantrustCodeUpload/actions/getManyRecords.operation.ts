@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { readLimit, returnAllOrLimit } from '../../shared/descriptions';
 import { getAll } from '../../shared/transport';
-import { INGESTION_VIEW } from './records';
+import { INGESTION_VIEW } from '../helpers/records';
 
 const properties: INodeProperties[] = [
 	...returnAllOrLimit({}, 'records'),

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { getRecord, recordKeyValue, recordLocator } from './records';
+import { getRecord, recordKeyValue, recordLocator } from '../helpers/records';
 
 const properties: INodeProperties[] = [recordLocator];
 

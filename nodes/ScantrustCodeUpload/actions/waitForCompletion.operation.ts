@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { waitParameters, waitSettings } from '../../shared/waiting';
-import { recordKeyValue, recordLocator, waitForRecord } from './records';
+import { recordKeyValue, recordLocator, waitForRecord } from '../helpers/records';
 
 const properties: INodeProperties[] = [recordLocator, ...waitParameters('code upload')];
 

@@ -5,7 +5,7 @@ import { brandLocator } from '../../shared/descriptions';
 import { findProductBySku } from '../../shared/lookups';
 import { apiRequest } from '../../shared/transport';
 import { requiredString } from '../../shared/validate';
-import { brandValue, productFieldOptions, productFields } from './fields';
+import { brandValue, productFieldOptions, productFields } from '../helpers/fields';
 
 const PERMISSIONS = ['product_create', 'product_view'];
 

@@ -5,7 +5,7 @@ import { productLocator } from '../../shared/descriptions';
 import { locatorValue, resolveProductId } from '../../shared/lookups';
 import { apiRequest } from '../../shared/transport';
 import { invalid } from '../../shared/validate';
-import { productFieldOptions, productFields } from './fields';
+import { productFieldOptions, productFields } from '../helpers/fields';
 
 const properties: INodeProperties[] = [
 	{ ...productLocator, description: 'The product to update' },

@@ -12,7 +12,7 @@ import { apiRequest } from '../../shared/transport';
 import { positiveInteger, requiredString } from '../../shared/validate';
 import { findWorkOrderByReference } from '../../shared/workOrders';
 import { waitParameters, waitSettings } from '../../shared/waiting';
-import { waitUntilGenerated } from './completion';
+import { waitUntilGenerated } from '../helpers/completion';
 
 /** WOSID lists all five for creating a work order. */
 const PERMISSIONS = ['workorder_view', 'workorder_create', 'workorder_edit', 'workorder_cancel', 'workorder_archive'];

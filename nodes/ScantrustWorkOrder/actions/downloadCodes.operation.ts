@@ -5,7 +5,7 @@ import { downloadFile } from '../../shared/transport';
 import { requiredString } from '../../shared/validate';
 import { resolveWorkOrder, workOrderLocator, workOrderLocatorValue } from '../../shared/workOrders';
 import { waitParameters, waitSettings } from '../../shared/waiting';
-import { isGenerated, waitUntilGenerated } from './completion';
+import { isGenerated, waitUntilGenerated } from '../helpers/completion';
 
 /** WOD lists the download permissions; reading the work order itself needs `workorder_view`. */
 const PERMISSIONS = ['workorder_view', 'workorder_download', 'workorder_sid_download'];

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { resolveWorkOrder, workOrderLocator, workOrderLocatorValue } from '../../shared/workOrders';
 import { waitParameters, waitSettings } from '../../shared/waiting';
-import { isGenerated, waitUntilGenerated } from './completion';
+import { isGenerated, waitUntilGenerated } from '../helpers/completion';
 
 const properties: INodeProperties[] = [
 	{ ...workOrderLocator, description: 'The work order to wait for' },
