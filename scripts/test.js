@@ -31,7 +31,9 @@ function dependenciesStale() {
 
 // --ignore-scripts: eslint-plugin-n8n-nodes-base's preinstall runs `npx only-allow pnpm`, which
 // fails where npx may not fetch packages, and isolated-vm would compile for a Node it does not
-// need here. Nothing the tests use needs an install script.
+// need here. Nothing the tests use needs an install script. npm >= 11.16 also reads the
+// `allowScripts` denials in package.json (so a plain `npm install` / `npm ci` works there); the
+// flag keeps older npm working. Not in an .npmrc: `npm publish` would then skip prepublishOnly.
 if (dependenciesStale()) {
 	run('install dev dependencies', 'npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund']);
 }
