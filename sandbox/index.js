@@ -141,7 +141,7 @@ async function startSandbox(options = {}) {
       return {
         seq: ++rt.seq, time: new Date().toISOString(), origin, method, path,
         query: Object.fromEntries(query), status: /** @type {number | null} */ (null), token: /** @type {string | null} */ (null),
-        authorizationHeaderSeen, dropped: false, faulted: /** @type {string | false} */ (false), durationMs: 0,
+        authorizationHeaderSeen, dropped: false, faulted: /** @type {string | false} */ (false), durationMs: 0, retryAfterS: /** @type {number | null} */ (null),
         _start: Date.now(),
       };
     },

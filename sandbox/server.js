@@ -217,9 +217,12 @@ function createApiServer(rt, routes) {
         rt.finishLog(entry, null);
         return req.socket.destroy();
       }
-      rt.finishLog(entry, status);
       const isText = typeof body === 'string';
       const payload = body === undefined ? '' : isText ? body : JSON.stringify(body);
+      // The wait the server asked for, as sent, so benchmarks take it from the log.
+      if (headers['Retry-After'] !== undefined) entry.retryAfterS = Number(headers['Retry-After']);
+      // Logged once the answer is serialised: durationMs is the server's whole time for it.
+      rt.finishLog(entry, status);
       res.writeHead(status, {
         ...(body === undefined ? {} : { 'Content-Type': isText ? 'text/html; charset=utf-8' : JSON_TYPE }),
         'Content-Length': Buffer.byteLength(payload),

@@ -2,7 +2,7 @@
 // sequence numbers (so warm-up requests are not counted).
 'use strict';
 const { runVariant } = require('./variant');
-const { summarizeLog } = require('./sandbox');
+const { summarizeLog, arrivedAt, answeredAt } = require('./sandbox');
 
 async function runMeasured(sandbox, name, config, pathPart) {
 	const result = await runVariant(name, { baseUrl: sandbox.baseUrl, token: sandbox.tokens.full, ...config });
@@ -17,14 +17,13 @@ async function runMeasured(sandbox, name, config, pathPart) {
  * Retry-After the server sent, this shows whether the client waited longer than asked.
  */
 function afterThrottle(entries) {
-	const ordered = [...entries].sort((a, b) => start(a) - start(b));
+	const ordered = [...entries].sort((a, b) => arrivedAt(a) - arrivedAt(b));
 	const gaps = [];
 	ordered.forEach((entry, i) => {
-		if (entry.status === 429 && ordered[i + 1]) gaps.push(start(ordered[i + 1]) - Date.parse(entry.time));
+		if (entry.status === 429 && ordered[i + 1]) gaps.push(arrivedAt(ordered[i + 1]) - answeredAt(entry));
 	});
 	return gaps;
 }
-const start = (entry) => Date.parse(entry.time) - entry.durationMs;
 
 /** Runs the variants `rounds` times, alternating which goes first. */
 async function alternate(rounds, variants, report) {

@@ -70,14 +70,24 @@ function startSandboxProcess(options) {
 	});
 }
 
-/** What the log says about a run: requests, 429s, other errors. */
+/**
+ * What the log says about a run: requests, 429s, other errors; `serviceMs`, the server's own
+ * time for all of them (arrival to answer serialised, summed: what one request at a time can
+ * never beat); `askedWaitMs`, the waits the server asked for in its Retry-After headers.
+ */
 function summarizeLog(entries, filter = () => true) {
 	const picked = entries.filter(filter);
 	return {
 		requests: picked.length,
 		throttled: picked.filter((e) => e.status === 429).length,
 		errors: picked.filter((e) => e.status === null || (e.status >= 400 && e.status !== 429)).length,
+		serviceMs: picked.reduce((sum, e) => sum + e.durationMs, 0),
+		askedWaitMs: picked.reduce((sum, e) => sum + (e.retryAfterS ?? 0) * 1000, 0),
 	};
 }
 
-module.exports = { startSandboxProcess, summarizeLog };
+/** When the sandbox received a logged request, and when its answer was ready (`time` is the arrival). */
+const arrivedAt = (entry) => Date.parse(entry.time);
+const answeredAt = (entry) => Date.parse(entry.time) + entry.durationMs;
+
+module.exports = { startSandboxProcess, summarizeLog, arrivedAt, answeredAt };

@@ -7,7 +7,7 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const { startSandboxProcess, summarizeLog } = require('../lib/sandbox');
+const { startSandboxProcess, summarizeLog, arrivedAt, answeredAt } = require('../lib/sandbox');
 const { median, round } = require('../lib/stats');
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -140,7 +140,7 @@ async function n8nExport(ctx) {
 			// The export phase as the sandbox saw it: first request in to last answer out. Reported
 			// beside the wall (which also holds n8n's start-up and the saving of the run).
 			const exportMs = requests.length
-				? Math.max(...requests.map((e) => Date.parse(e.time))) - Math.min(...requests.map((e) => Date.parse(e.time) - e.durationMs))
+				? Math.max(...requests.map(answeredAt)) - Math.min(...requests.map(arrivedAt))
 				: 0;
 			return { wallMs: result.durationMs, exportMs, items, crashedAtExit: Boolean(result.crashedAtExit), ...log };
 		};
