@@ -9,6 +9,12 @@
 // SANDBOX_SEED, SANDBOX_SCANS, SANDBOX_PRODUCTS, SANDBOX_CODES, SANDBOX_LATENCY_MS,
 // SANDBOX_JOB_DELAY_MS, SANDBOX_LIVE_SCANS_PER_MINUTE, SANDBOX_LIVE_SCAN_LAG_MS,
 // SANDBOX_PUBLIC_ORIGIN, SANDBOX_THROTTLE=0, SANDBOX_HOST, SANDBOX_QUIET=1.
+// The scan export's open questions (docs/sandbox-choices.md) are flags (or variables):
+//   --scan-order oldest|newest          SANDBOX_SCAN_ORDER          the cursor export's order
+//   --scan-shuffle                      SANDBOX_SCAN_SHUFFLE=1      any order inside a page
+//   --scan-date-precision second|day    SANDBOX_SCAN_DATE_PRECISION how date_from/date_to are honoured
+//   --scan-page-latency-ms N            SANDBOX_SCAN_PAGE_LATENCY_MS server time per export page
+// They can be changed while it runs: POST /__sandbox/config {"scanOrder": "newest", ...}.
 
 const { startSandbox } = require('./index');
 
@@ -16,7 +22,27 @@ const env = process.env;
 /** @param {string | undefined} v */
 const num = (v) => (v === undefined || v === '' ? undefined : Number(v));
 
+/** `--name value` / `--name=value` / `--flag` from the command line. */
+function parseFlags(argv) {
+  /** @type {Record<string, string>} */
+  const flags = {};
+  const known = ['--scan-order', '--scan-shuffle', '--scan-date-precision', '--scan-page-latency-ms'];
+  for (let i = 0; i < argv.length; i++) {
+    const [name, inline] = argv[i].split('=', 2);
+    if (!known.includes(name)) throw new Error(`unknown option ${argv[i]} (known: ${known.join(', ')})`);
+    if (name === '--scan-shuffle') flags[name] = inline ?? '1';
+    else {
+      const value = inline ?? argv[++i];
+      if (value === undefined) throw new Error(`${name} needs a value`);
+      flags[name] = value;
+    }
+  }
+  return flags;
+}
+
 async function main() {
+  const flags = parseFlags(process.argv.slice(2));
+  const shuffle = flags['--scan-shuffle'] ?? env.SANDBOX_SCAN_SHUFFLE;
   const quiet = env.SANDBOX_QUIET === '1';
   const sandbox = await startSandbox({
     host: env.SANDBOX_HOST || '127.0.0.1',
@@ -27,6 +53,10 @@ async function main() {
     productCount: num(env.SANDBOX_PRODUCTS),
     codeCount: num(env.SANDBOX_CODES),
     latencyMs: num(env.SANDBOX_LATENCY_MS),
+    scanPageLatencyMs: num(flags['--scan-page-latency-ms'] ?? env.SANDBOX_SCAN_PAGE_LATENCY_MS),
+    scanOrder: /** @type {any} */ (flags['--scan-order'] ?? env.SANDBOX_SCAN_ORDER) || undefined,
+    scanShuffle: shuffle === undefined ? undefined : !['0', 'false', ''].includes(shuffle),
+    scanDatePrecision: /** @type {any} */ (flags['--scan-date-precision'] ?? env.SANDBOX_SCAN_DATE_PRECISION) || undefined,
     jobDelayMs: num(env.SANDBOX_JOB_DELAY_MS),
     liveScansPerMinute: num(env.SANDBOX_LIVE_SCANS_PER_MINUTE),
     liveScanLagMs: num(env.SANDBOX_LIVE_SCAN_LAG_MS),
@@ -46,6 +76,7 @@ async function main() {
     `  base URL        ${sandbox.baseUrl}   (API under ${sandbox.apiUrl}/)`,
     `  file store URL  ${sandbox.fileStoreUrl}`,
     `  control         ${sandbox.baseUrl}/__sandbox/state`,
+    `  scan export     ${s.config.scanOrder} first${s.config.scanShuffle ? ', shuffled inside pages' : ''}, dates honoured ${s.config.scanDatePrecision === 'day' ? 'by whole UTC day' : 'to the second'}${s.config.scanPageLatencyMs ? `, ${s.config.scanPageLatencyMs} ms per page` : ''}`,
     `  data            ${s.counts.products} products, ${s.counts.codes} codes, ${s.counts.workorders} work orders, ${s.counts.scans} scans`,
     '  tokens (header "Authorization: UAT <token>"):',
     ...Object.entries(sandbox.tokens).map(([name, value]) => `    ${name.padEnd(10)} ${value}`),

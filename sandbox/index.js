@@ -27,6 +27,11 @@ const ROUTE_MODULES = ['products', 'scans', 'scm', 'codes', 'workorders', 'inges
  * @property {number} [productCount] default 45
  * @property {number} [codeCount] default 4000
  * @property {number} [latencyMs] fixed latency added to every API request
+ * @property {number} [scanPageLatencyMs] extra latency per scan-export page (the server's time to build a page; default 0)
+ * @property {'oldest' | 'newest'} [scanOrder] the cursor export's order: oldest first (default) or newest first
+ * @property {boolean} [scanShuffle] shuffle the scans inside each export page (default false)
+ * @property {'second' | 'day'} [scanDatePrecision] how `date_from`/`date_to` are honoured: to the second (fractions
+ *   dropped; default) or by whole UTC day only (a date-time taken as its date)
  * @property {number} [jobDelayMs] how long async jobs take to finish (default 2000)
  * @property {number} [liveScansPerMinute] new scans arriving over time (default 0)
  * @property {number} [liveScanLagMs] live scans are dated up to this much in the past (default 0)
@@ -35,6 +40,20 @@ const ROUTE_MODULES = ['products', 'scans', 'scm', 'codes', 'workorders', 'inges
  * @property {(entry: any) => void} [onLog] called with each request-log entry
  * @property {number} [logLimit] oldest log entries are dropped beyond this (default 100000)
  */
+
+/** The scan export's undocumented behaviours the sandbox can switch between (docs/sandbox-choices.md). */
+const SCAN_ORDERS = ['oldest', 'newest'];
+const SCAN_DATE_PRECISIONS = ['second', 'day'];
+
+/**
+ * @param {string} name
+ * @param {unknown} value
+ * @param {string[]} allowed
+ */
+function checkChoice(name, value, allowed) {
+  if (!allowed.includes(/** @type {string} */ (value))) throw new Error(`${name} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
+  return /** @type {any} */ (value);
+}
 
 /** @param {SandboxOptions} o */
 function normalizeOptions(o) {
@@ -50,6 +69,10 @@ function normalizeOptions(o) {
     productCount: Math.max(3, o.productCount ?? 45),
     codeCount: Math.max(0, o.codeCount ?? 4000),
     latencyMs: o.latencyMs ?? 0,
+    scanPageLatencyMs: o.scanPageLatencyMs ?? 0,
+    scanOrder: checkChoice('scanOrder', o.scanOrder ?? 'oldest', SCAN_ORDERS),
+    scanShuffle: o.scanShuffle ?? false,
+    scanDatePrecision: checkChoice('scanDatePrecision', o.scanDatePrecision ?? 'second', SCAN_DATE_PRECISIONS),
     jobDelayMs: o.jobDelayMs ?? 2000,
     liveScansPerMinute: o.liveScansPerMinute ?? 0,
     liveScanLagMs: o.liveScanLagMs ?? 0,
@@ -203,7 +226,8 @@ async function startSandbox(options = {}) {
   startLiveScans();
 
   const config = () => ({
-    latencyMs: opts.latencyMs, jobDelayMs: opts.jobDelayMs, liveScansPerMinute: opts.liveScansPerMinute,
+    latencyMs: opts.latencyMs, scanPageLatencyMs: opts.scanPageLatencyMs, scanOrder: opts.scanOrder,
+    scanShuffle: opts.scanShuffle, scanDatePrecision: opts.scanDatePrecision, jobDelayMs: opts.jobDelayMs, liveScansPerMinute: opts.liveScansPerMinute,
     liveScanLagMs: opts.liveScanLagMs, throttle: opts.throttle, publicOrigin: opts.publicOrigin,
   });
 
@@ -244,6 +268,8 @@ async function startSandbox(options = {}) {
     },
     /** @param {Partial<ReturnType<typeof config>>} o */
     setOptions(o) {
+      if (o.scanOrder !== undefined) checkChoice('scanOrder', o.scanOrder, SCAN_ORDERS);
+      if (o.scanDatePrecision !== undefined) checkChoice('scanDatePrecision', o.scanDatePrecision, SCAN_DATE_PRECISIONS);
       for (const k of /** @type {(keyof ReturnType<typeof config>)[]} */ (Object.keys(config()))) {
         if (o[k] !== undefined) /** @type {any} */ (opts)[k] = k === 'publicOrigin' && o[k] ? String(o[k]).replace(/\/+$/, '') : o[k];
       }
@@ -296,4 +322,4 @@ async function startSandbox(options = {}) {
   return handle;
 }
 
-module.exports = { startSandbox, ALL_PERMISSIONS, PRESETS };
+module.exports = { startSandbox, ALL_PERMISSIONS, PRESETS, SCAN_ORDERS, SCAN_DATE_PRECISIONS };

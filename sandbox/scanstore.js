@@ -80,6 +80,27 @@ function createScanStore() {
       while (i < store.length && ts[i] === t && store.uuidOf(sid[i]) <= uuid) i++;
       return i;
     },
+    /**
+     * First index whose (ts, uuid) sorts at or after the given position.
+     * @param {number} t
+     * @param {string} uuid
+     */
+    indexAtOrAfter(t, uuid) {
+      let i = store.lowerBound(t);
+      while (i < store.length && ts[i] === t && store.uuidOf(sid[i]) < uuid) i++;
+      return i;
+    },
+    /** First index with ts > t. @param {number} t */
+    upperBound(t) {
+      let lo = 0;
+      let hi = store.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (ts[mid] <= t) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    },
     /** First index with ts >= t. @param {number} t */
     lowerBound(t) {
       let lo = 0;

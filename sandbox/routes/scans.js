@@ -2,13 +2,19 @@
 'use strict';
 
 // GET /api/v2/dashboard/scans/: the scan data export (scantrust-api.md §8).
-// With page_mode=cursor: keyset pagination on (datetime, uuid), oldest first, an opaque
-// `cursor` in absolute next/previous links, no count. Pages never overlap, and a scan
-// dated behind a cursor (a late one) is not seen by whoever holds that cursor.
-
+// With page_mode=cursor: keyset pagination on (datetime, uuid), an opaque `cursor` in absolute
+// next/previous links, no count. Pages never overlap, and a scan dated behind a cursor (a late
+// one) is not seen by whoever holds that cursor. What the documentation leaves open is
+// switchable (docs/sandbox-choices.md): the order (`scanOrder`: oldest or newest first),
+// scans shuffled inside a page (`scanShuffle`), how precisely `date_from`/`date_to` are honoured
+// (`scanDatePrecision`: to the second, or whole UTC days), and a per-page server time
+// (`scanPageLatencyMs`).
 const { badRequest, HttpError, parseDateTime, buildUrl, positiveInt, toInt, paginate } = require('../drf');
 const { PERMS } = require('../auth');
 const { scanAt, scanAttrs, renderScan } = require('../scanstore');
+const { createRng, hash32 } = require('../seed');
+
+const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const { allScmKeys } = require('../model');
 
 const DEFAULT_PAGE_SIZE = 100;
@@ -32,8 +38,12 @@ function timeframeStart(raw, now) {
   return d.getTime();
 }
 
-/** @param {{ ts: number, uuid: string, reverse: boolean }} c */
-const encodeCursor = (c) => Buffer.from(`p=${c.ts}&u=${c.uuid}&r=${c.reverse ? 1 : 0}`).toString('base64');
+/**
+ * `reverse`: the page goes back the way the listing came (a `previous` link); `newest`: the
+ * listing is newest first (kept in the cursor, so a setting changed mid-export does not mix orders).
+ * @param {{ ts: number, uuid: string, reverse: boolean, newest: boolean }} c
+ */
+const encodeCursor = (c) => Buffer.from(`p=${c.ts}&u=${c.uuid}&r=${c.reverse ? 1 : 0}&o=${c.newest ? 'd' : 'a'}`).toString('base64');
 
 /** @param {string} raw */
 function decodeCursor(raw) {
@@ -48,7 +58,8 @@ function decodeCursor(raw) {
   const ts = Number(q.get('p'));
   const uuid = q.get('u') || '';
   if (!q.get('p') || !Number.isFinite(ts) || !/^[0-9a-f-]{36}$/.test(uuid) || !['0', '1'].includes(q.get('r') || '')) throw invalid;
-  return { ts, uuid, reverse: q.get('r') === '1' };
+  if (!['a', 'd', null].includes(q.get('o'))) throw invalid;
+  return { ts, uuid, reverse: q.get('r') === '1', newest: q.get('o') === 'd' };
 }
 
 /**
@@ -58,6 +69,12 @@ function decodeCursor(raw) {
 function readFilters(ctx) {
   const q = ctx.query;
   const now = ctx.rt.now();
+  const byDay = ctx.rt.options.scanDatePrecision === 'day';
+  /**
+   * What the server makes of a date-time: to the second (the fraction dropped), or its UTC date.
+   * @param {number} ms
+   */
+  const honoured = (ms) => (byDay ? Math.floor(ms / 86400000) * 86400000 : Math.floor(ms / 1000) * 1000);
   /** @type {Record<string, string[]>} */
   const errors = {};
   let from = -Infinity;
@@ -68,12 +85,12 @@ function readFilters(ctx) {
   if (dateFrom) {
     const f = parseDateTime(dateFrom);
     if (!f) errors.date_from = ['Enter a valid date/time.'];
-    else from = f.ms;
+    else from = honoured(f.ms);
     if (dateTo) {
       const t = parseDateTime(dateTo);
       if (!t) errors.date_to = ['Enter a valid date/time.'];
-      // A bare date includes that whole day.
-      else to = t.dateOnly ? t.ms + 86400000 - 1 : t.ms;
+      // A bare date (or, by day, any date-time) includes that whole day.
+      else to = t.dateOnly || byDay ? honoured(t.ms) + 86400000 - 1 : honoured(t.ms);
     } else {
       // date_to defaults to today, i.e. up to the end of today.
       const today = new Date(now).toISOString().slice(0, 10);
@@ -145,7 +162,7 @@ module.exports = (rt) => [
     methods: {
       GET: {
         perms: PERMS.scans,
-        handler: (/** @type {any} */ ctx) => {
+        handler: async (/** @type {any} */ ctx) => {
           const q = ctx.query;
           const state = ctx.state;
           const store = state.scans;
@@ -164,49 +181,55 @@ module.exports = (rt) => [
 
           const size = positiveInt(q.get('page_size') ?? q.get('limit'), DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
           const cursor = q.get('cursor') ? decodeCursor(/** @type {string} */ (q.get('cursor'))) : null;
+          // The listing's order: the cursor's own, or the current setting for a first page.
+          const newest = cursor ? cursor.newest : ctx.rt.options.scanOrder === 'newest';
+          const lo = store.lowerBound(f.from);
+          const hi = store.upperBound(f.to);
+          /** Index of the first scan sorting after the cursor's position, and of the last one before it. */
+          const after = cursor ? store.indexAfter(cursor.ts, cursor.uuid) : lo;
+          const before = cursor ? store.indexAtOrAfter(cursor.ts, cursor.uuid) - 1 : hi - 1;
+          // Forward in an oldest-first listing, or backward in a newest-first one, walks up the store.
+          const backward = !!cursor && cursor.reverse;
+          const up = newest === backward;
           /** @type {number[]} */
           const page = [];
           let more = false;
-          if (!cursor || !cursor.reverse) {
-            let i = cursor ? store.indexAfter(cursor.ts, cursor.uuid) : 0;
-            i = Math.max(i, store.lowerBound(f.from));
-            for (; i < store.length && store.ts[i] <= f.to; i++) {
-              if (!match(i)) continue;
-              if (page.length === size) {
-                more = true;
-                break;
-              }
-              page.push(i);
+          for (let i = up ? Math.max(after, lo) : Math.min(before, hi - 1); up ? i < hi : i >= lo; i += up ? 1 : -1) {
+            if (!match(i)) continue;
+            if (page.length === size) {
+              more = true;
+              break;
             }
-          } else {
-            // Backwards from the cursor, then back into ascending order.
-            const lo = store.lowerBound(f.from);
-            let i = store.indexAfter(cursor.ts, cursor.uuid) - 1;
-            while (i >= lo && store.ts[i] === cursor.ts && store.uuidOf(store.sid[i]) >= cursor.uuid) i--;
-            for (; i >= lo; i--) {
-              if (store.ts[i] > f.to || !match(i)) continue;
-              if (page.length === size) {
-                more = true;
-                break;
-              }
-              page.push(i);
-            }
-            page.reverse();
+            page.push(i);
           }
-          const position = (/** @type {number} */ i, /** @type {boolean} */ reverse) => encodeCursor({ ts: store.ts[i], uuid: store.uuidOf(store.sid[i]), reverse });
+          // A backward page is handed out in the listing's order too.
+          if (backward) page.reverse();
+          const position = (/** @type {number} */ i, /** @type {boolean} */ reverse) =>
+            encodeCursor({ ts: store.ts[i], uuid: store.uuidOf(store.sid[i]), reverse, newest });
           const link = (/** @type {string} */ c) => buildUrl(ctx.origin, ctx.path, q, { cursor: c });
           let next = null;
           let previous = null;
-          const forward = !cursor || !cursor.reverse;
           if (page.length) {
-            if (!forward || more) next = link(position(page[page.length - 1], false));
-            if (cursor && (forward || more)) previous = link(position(page[0], true));
+            if (backward || more) next = link(position(page[page.length - 1], false));
+            if (cursor && (!backward || more)) previous = link(position(page[0], true));
           } else if (cursor) {
             // An empty page reached through a cursor can still go back the way it came.
-            previous = forward ? link(encodeCursor({ ts: cursor.ts, uuid: cursor.uuid, reverse: true })) : null;
-            next = forward ? null : link(encodeCursor({ ts: cursor.ts, uuid: cursor.uuid, reverse: false }));
+            const here = { ts: cursor.ts, uuid: cursor.uuid, newest };
+            previous = backward ? null : link(encodeCursor({ ...here, reverse: true }));
+            next = backward ? link(encodeCursor({ ...here, reverse: false })) : null;
           }
-          return { body: { next, previous, results: page.map((i) => renderScan(state, i)) } };
+          const results = page.map((i) => renderScan(state, i));
+          if (ctx.rt.options.scanShuffle && results.length > 1) {
+            // Any order inside a page, the same for the same page (seeded by its first scan).
+            const rng = createRng(hash32(store.seed, store.sid[page[0]], 0x5bf1));
+            for (let k = results.length - 1; k > 0; k--) {
+              const j = rng.int(k + 1);
+              [results[k], results[j]] = [results[j], results[k]];
+            }
+          }
+          const pageLatency = ctx.rt.options.scanPageLatencyMs;
+          if (pageLatency > 0) await sleep(pageLatency);
+          return { body: { next, previous, results } };
         },
       },
     },
