@@ -179,6 +179,7 @@ async function runNode({
 	continueOnFail = false,
 	errorOutput = false,
 	credentialId,
+	workflowSettings = {},
 }) {
 	await ensureBinaryData();
 	const node = nodeDefinition(type, parameters, { continueOnFail, errorOutput, credentialId });
@@ -188,7 +189,8 @@ async function runNode({
 		connections: {},
 		nodeTypes,
 		active: false,
-		settings: {},
+		// e.g. { timezone: 'Asia/Kolkata' }, the workflow's time zone setting
+		settings: workflowSettings,
 	});
 	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', stub());
 	let finished;

@@ -17,27 +17,9 @@ const scans = (parameters, extra = {}) =>
 		credentials: sandboxCredential(sandbox, extra.token),
 		input: extra.input,
 		continueOnFail: extra.continueOnFail,
+		workflowSettings: extra.workflowSettings,
 	});
 const all = (parameters) => scans({ returnAll: true, timeRange: '1y', ...parameters });
-
-/** The wall time `text` in the harness's workflow time zone (n8n's default, America/New_York), as UTC ISO. */
-function wallTimeToIso(text) {
-	const timeZone = process.env.GENERIC_TIMEZONE || 'America/New_York';
-	const asUtc = Date.parse(`${text}Z`);
-	const parts = new Intl.DateTimeFormat('en-US', {
-		timeZone,
-		hourCycle: 'h23',
-		year: 'numeric',
-		month: '2-digit',
-		day: '2-digit',
-		hour: '2-digit',
-		minute: '2-digit',
-		second: '2-digit',
-	}).formatToParts(new Date(asUtc));
-	const part = (type) => Number(parts.find((p) => p.type === type).value);
-	const offset = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second')) - asUtc;
-	return new Date(asUtc - offset).toISOString();
-}
 
 describe('Get Many', () => {
 	test('exports with cursor pagination, one item per scan, paired with the input item', async () => {
@@ -108,9 +90,18 @@ describe('Get Many', () => {
 		expect(items.every((i) => i.json.scan.datetime >= from.slice(0, 19) && i.json.scan.datetime <= to)).toBe(true);
 	});
 
-	test('a picked date without offset is read in the workflow time zone', async () => {
-		await scans({ returnAll: false, limit: 1, timeRange: 'dateRange', dateFrom: '2026-01-15T00:00:00' });
-		expect(scanRequests()[0].query.date_from).toBe(wallTimeToIso('2026-01-15T00:00:00'));
+	test.each([
+		// The instants are worked out by hand, not by code like the node's.
+		['America/New_York', '2026-01-15T00:00:00', '2026-01-15T05:00:00.000Z'], // EST, UTC−5
+		['America/New_York', '2026-07-15T00:00:00', '2026-07-15T04:00:00.000Z'], // EDT, UTC−4
+		['Asia/Kolkata', '2026-01-15T00:00:00', '2026-01-14T18:30:00.000Z'], // UTC+5:30
+		['America/New_York', '2026-03-08T03:30:00', '2026-03-08T07:30:00.000Z'], // an hour after the switch to EDT
+	])('a picked date without offset is read in the workflow time zone (%s, %s)', async (timezone, picked, expected) => {
+		await scans(
+			{ returnAll: false, limit: 1, timeRange: 'dateRange', dateFrom: picked },
+			{ workflowSettings: { timezone } },
+		);
+		expect(scanRequests()[0].query.date_from).toBe(expected);
 		expect(scanRequests()[0].query.date_to).toBeUndefined();
 	});
 

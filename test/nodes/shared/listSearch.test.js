@@ -40,15 +40,37 @@ test('brands', async () => {
 	expect(one.results.map((r) => r.value)).toEqual([String(sandbox.state.brands[1].id)]);
 });
 
+/** A code upload started through the API itself, so the records list has something to show. */
+async function startUpload(description, prefix) {
+	const sandbox = getSandbox();
+	const response = await fetch(`${sandbox.apiUrl}/ingestion/codes/add-sids/`, {
+		method: 'POST',
+		headers: { Authorization: `UAT ${sandbox.tokens.full}`, 'Content-Type': 'application/json' },
+		body: JSON.stringify({ mode: 'api', description, codes: [{ id: `${prefix}-0001` }, { id: `${prefix}-0002` }] }),
+	});
+	expect(response.status).toBe(201);
+	return (await response.json()).record_key;
+}
+
 test('work orders, upload templates and upload records', async () => {
 	const sandbox = getSandbox();
 	const workOrders = await search('scantrustWorkOrder', 'searchWorkOrders');
-	expect(workOrders.results.length).toBe(sandbox.state.workorders.filter((w) => !w.is_archived).length);
+	expect(workOrders.results.map((r) => r.value).sort()).toEqual(
+		sandbox.state.workorders.filter((w) => !w.is_archived).map((w) => String(w.id)).sort(),
+	);
 	const templates = await search('scantrustCodeUpload', 'searchIngestionTemplates');
-	expect(templates.results.length).toBeGreaterThan(0);
-	expect(templates.results.every((r) => typeof r.value === 'string' && r.value)).toBe(true);
+	expect(templates.results.map((r) => r.value).sort()).toEqual(sandbox.state.ingestionTemplates.map((t) => t.key).sort());
+	expect(templates.results[0].name).toMatch(/\(.+\)$/); // "name (key)"
+
+	const first = await startUpload('Spring batch', 'LS-A');
+	const second = await startUpload('', 'LS-B');
 	const records = await search('scantrustCodeUpload', 'searchIngestionRecords');
-	expect(Array.isArray(records.results)).toBe(true);
+	// Newest first, chosen by key, named by the description (or the key when there is none).
+	expect(records.results.map((r) => r.value)).toEqual([second, first]);
+	expect(records.results[0].name).toMatch(new RegExp(`^${second} \\([a-z_]+, \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\)$`));
+	expect(records.results[1].name).toMatch(/^Spring batch \(/);
+	const filtered = await search('scantrustCodeUpload', 'searchIngestionRecords', 'spring');
+	expect(filtered.results.map((r) => r.value)).toEqual([first]);
 });
 
 test('a token without the view permission gets the 403 explained', async () => {
