@@ -43,7 +43,11 @@ describe('product creation under mixed faults', () => {
 		const readBacks = apiEntries(sandbox, (e) => e.method === 'GET' && e.path === '/api/v2/products/' && e.query.sku__exact !== undefined).length;
 		expect(readBacks).toBeGreaterThan(0);
 
+		// Items that say their create may or may not have been applied, and those of them that were.
+		const unknown = items.filter((item) => item.json.error);
+		const unknownApplied = unknown.filter((item) => sandbox.state.products.some((p) => p.sku === input[item.pairedItem.item].sku)).length;
 		expect(error).toBeUndefined();
+		expect(unknown).toEqual([]);
 		expect(items.map((item) => item.json.sku)).toEqual(input.map((i) => i.sku));
 		const stored = sandbox.state.products.filter((p) => p.sku.startsWith('REL-P-'));
 		expect(stored).toHaveLength(100);
@@ -58,8 +62,8 @@ describe('product creation under mixed faults', () => {
 			appliedOnce: stored.length,
 			lost: 100 - stored.length,
 			twice: posts.length - 100,
-			unknownReported: 0,
-			unknownApplied: 0,
+			unknownReported: unknown.length,
+			unknownApplied,
 			readBacks,
 		});
 	});
@@ -95,6 +99,9 @@ describe('SCM updates under mixed faults', () => {
 		// says its batch may or may not have been applied; never silence.
 		const unknown = items.filter((item) => item.json.error);
 		for (const item of unknown) expect(item.json.error).toMatch(/may or may not have been applied/);
+		// Lost: an item reported as updated whose code does not carry the value.
+		const lost = items.filter((item, i) => !item.json.error && targets[i].scm.lot_number !== input[i].lot).length;
+		expect(lost).toBe(0);
 		items.forEach((item, i) => {
 			if (!item.json.error) {
 				expect(item.json).toMatchObject({ extended_id: input[i].ext, updated: true });
@@ -110,7 +117,7 @@ describe('SCM updates under mixed faults', () => {
 			faults: counts.faults,
 			checked: 2000,
 			appliedOnce: written,
-			lost: 0,
+			lost,
 			twice: Math.max(0, writes.length - 100),
 			unknownReported: unknown.length,
 			unknownApplied: unknownApplied(unknown, targets, input) * 20,
@@ -153,6 +160,9 @@ describe('SCM updates under mixed faults', () => {
 		for (const item of unknown) expect(item.json.error).toMatch(/may or may not have been applied/);
 		const done = items.filter((item) => !item.json.error);
 		for (const item of done) expect(item.json.state).toBe('complete');
+		// Lost: a task reported complete whose code does not carry the value.
+		const lost = done.filter((item) => targets[item.pairedItem.item].scm.pallet_number !== input[item.pairedItem.item].pallet).length;
+		expect(lost).toBe(0);
 		expect(sandbox.state.scmTasks.size).toBe(starts.length);
 		expect(starts.length).toBeLessThanOrEqual(40);
 		const written = targets.filter((c, i) => c.scm.pallet_number === `REL-PAL-${i}`).length;
@@ -163,7 +173,7 @@ describe('SCM updates under mixed faults', () => {
 			faults: counts.faults,
 			checked: 40,
 			appliedOnce: written,
-			lost: 0,
+			lost,
 			twice: Math.max(0, starts.length - 40),
 			unknownReported: unknown.length,
 			unknownApplied: unknown.filter((item) => targets[item.pairedItem.item].scm.pallet_number === input[item.pairedItem.item].pallet).length,
@@ -194,7 +204,10 @@ describe('work-order creation under mixed faults', () => {
 		const { applied: creates, counts } = outcome((p) => p === '/api/v2/workorders/create-sid/');
 		const readBacks = apiEntries(sandbox, (e) => e.method === 'GET' && e.path === '/api/v2/workorders/' && e.query.search !== undefined && e.query.is_archived === '0').length;
 
+		const unknown = items.filter((item) => item.json.error);
+		const unknownApplied = unknown.filter((item) => sandbox.state.workorders.some((w) => w.reference === input[item.pairedItem.item].ref)).length;
 		expect(error).toBeUndefined();
+		expect(unknown).toEqual([]);
 		expect(items.map((item) => item.json.reference)).toEqual(input.map((i) => i.ref));
 		const stored = sandbox.state.workorders.filter((w) => w.reference.startsWith('REL-WO-'));
 		expect(stored).toHaveLength(40);
@@ -207,8 +220,8 @@ describe('work-order creation under mixed faults', () => {
 			appliedOnce: stored.length,
 			lost: 40 - stored.length,
 			twice: creates.length - 40,
-			unknownReported: 0,
-			unknownApplied: 0,
+			unknownReported: unknown.length,
+			unknownApplied,
 			readBacks,
 		});
 	});
@@ -246,9 +259,12 @@ describe('code uploads under mixed faults', () => {
 		let createdOnce = 0;
 		let unknown = 0;
 		let unknownApplied = 0;
+		// Lost: an upload reported completed whose codes are not all there.
+		let lost = 0;
 		for (const [u, { list, items, error }] of outcomes.entries()) {
 			const records = sandbox.state.ingestions.filter((r) => r.description === `reliability upload ${u}`);
 			const codes = list.map((id) => sandbox.state.codes.filter((c) => c.extended_id === id).length);
+			if (!error && codes.some((n) => n === 0)) lost++;
 			if (error) {
 				// A failed upload must say whether it may have been applied, and must not be half-applied.
 				expect(error.message + error.description).toMatch(/may or may not|not sent again|nothing was applied/i);
@@ -262,6 +278,7 @@ describe('code uploads under mixed faults', () => {
 			}
 			expect(records.length).toBeLessThanOrEqual(1);
 		}
+		expect(lost).toBe(0);
 		expect(creates.length).toBeLessThanOrEqual(24);
 		record('changes', {
 			scenario: 'Code Upload: Create from Template, 24 uploads × 40 codes from input items',
@@ -269,7 +286,7 @@ describe('code uploads under mixed faults', () => {
 			faults: counts.faults,
 			checked: 24,
 			appliedOnce: creates.length,
-			lost: 0,
+			lost,
 			twice: Math.max(0, creates.length - 24),
 			unknownReported: unknown,
 			unknownApplied,
@@ -306,8 +323,11 @@ describe('code uploads under mixed faults', () => {
 
 		let unknown = 0;
 		let unknownApplied = 0;
+		// Lost: a file reported completed whose codes are not all there.
+		let lost = 0;
 		for (const { list, items, error } of outcomes) {
 			const codes = list.map((id) => sandbox.state.codes.filter((c) => c.extended_id === id).length);
+			if (!error && codes.some((n) => n === 0)) lost++;
 			expect(codes.every((n) => n <= 1)).toBe(true);
 			if (error) {
 				expect(error.message + error.description).toMatch(/may or may not|not sent again|nothing was applied|waits for its file/i);
@@ -318,6 +338,7 @@ describe('code uploads under mixed faults', () => {
 				expect(codes.every((n) => n === 1)).toBe(true);
 			}
 		}
+		expect(lost).toBe(0);
 		expect(creates.length).toBeLessThanOrEqual(12);
 		expect(processed.length).toBeLessThanOrEqual(12);
 		record('changes', {
@@ -326,7 +347,7 @@ describe('code uploads under mixed faults', () => {
 			faults: counts.faults,
 			checked: 12,
 			appliedOnce: processed.length,
-			lost: 0,
+			lost,
 			twice: Math.max(0, creates.length - 12),
 			unknownReported: unknown,
 			unknownApplied,
