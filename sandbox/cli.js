@@ -14,7 +14,9 @@
 //   --scan-shuffle                      SANDBOX_SCAN_SHUFFLE=1      any order inside a page
 //   --scan-date-precision second|day    SANDBOX_SCAN_DATE_PRECISION how date_from/date_to are honoured
 //   --scan-page-latency-ms N            SANDBOX_SCAN_PAGE_LATENCY_MS server time per export page
-// They can be changed while it runs: POST /__sandbox/config {"scanOrder": "newest", ...}.
+// and the code export's:
+//   --export-id-lists                   SANDBOX_EXPORT_ID_LISTS=1   extended_id=a,b read as a list
+// They can be changed while it runs: POST /__sandbox/config {"scanOrder": "newest", "exportIdLists": true, ...}.
 
 const { startSandbox } = require('./index');
 
@@ -26,11 +28,11 @@ const num = (v) => (v === undefined || v === '' ? undefined : Number(v));
 function parseFlags(argv) {
   /** @type {Record<string, string>} */
   const flags = {};
-  const known = ['--scan-order', '--scan-shuffle', '--scan-date-precision', '--scan-page-latency-ms'];
+  const known = ['--scan-order', '--scan-shuffle', '--scan-date-precision', '--scan-page-latency-ms', '--export-id-lists'];
   for (let i = 0; i < argv.length; i++) {
     const [name, inline] = argv[i].split('=', 2);
     if (!known.includes(name)) throw new Error(`unknown option ${argv[i]} (known: ${known.join(', ')})`);
-    if (name === '--scan-shuffle') flags[name] = inline ?? '1';
+    if (name === '--scan-shuffle' || name === '--export-id-lists') flags[name] = inline ?? '1';
     else {
       const value = inline ?? argv[++i];
       if (value === undefined) throw new Error(`${name} needs a value`);
@@ -43,6 +45,7 @@ function parseFlags(argv) {
 async function main() {
   const flags = parseFlags(process.argv.slice(2));
   const shuffle = flags['--scan-shuffle'] ?? env.SANDBOX_SCAN_SHUFFLE;
+  const idLists = flags['--export-id-lists'] ?? env.SANDBOX_EXPORT_ID_LISTS;
   const quiet = env.SANDBOX_QUIET === '1';
   const sandbox = await startSandbox({
     host: env.SANDBOX_HOST || '127.0.0.1',
@@ -62,6 +65,7 @@ async function main() {
     liveScanLagMs: num(env.SANDBOX_LIVE_SCAN_LAG_MS),
     publicOrigin: env.SANDBOX_PUBLIC_ORIGIN || null,
     throttle: env.SANDBOX_THROTTLE !== '0',
+    exportIdLists: idLists === undefined ? undefined : !['0', 'false', ''].includes(idLists),
     onLog: quiet ? undefined : (e) => {
       const q = new URLSearchParams(e.query).toString();
       const status = e.dropped ? 'DROPPED' : e.status === null ? 'HANG' : e.status;

@@ -37,6 +37,7 @@ const ROUTE_MODULES = ['products', 'scans', 'scm', 'codes', 'workorders', 'inges
  * @property {number} [liveScanLagMs] live scans are dated up to this much in the past (default 0)
  * @property {string | null} [publicOrigin] origin used in absolute next/previous links
  * @property {boolean} [throttle] enforce the documented rate limits (default true)
+ * @property {boolean} [exportIdLists] the code export reads `extended_id=a,b` / `serial_number=a,b` as a list (default false: one literal ID)
  * @property {(entry: any) => void} [onLog] called with each request-log entry
  * @property {number} [logLimit] oldest log entries are dropped beyond this (default 100000)
  */
@@ -78,6 +79,7 @@ function normalizeOptions(o) {
     liveScanLagMs: o.liveScanLagMs ?? 0,
     publicOrigin: o.publicOrigin ? String(o.publicOrigin).replace(/\/+$/, '') : null,
     throttle: o.throttle ?? true,
+    exportIdLists: o.exportIdLists ?? false,
     onLog: o.onLog,
     logLimit: o.logLimit ?? 100000,
   };
@@ -229,6 +231,7 @@ async function startSandbox(options = {}) {
     latencyMs: opts.latencyMs, scanPageLatencyMs: opts.scanPageLatencyMs, scanOrder: opts.scanOrder,
     scanShuffle: opts.scanShuffle, scanDatePrecision: opts.scanDatePrecision, jobDelayMs: opts.jobDelayMs, liveScansPerMinute: opts.liveScansPerMinute,
     liveScanLagMs: opts.liveScanLagMs, throttle: opts.throttle, publicOrigin: opts.publicOrigin,
+    exportIdLists: opts.exportIdLists,
   });
 
   const handle = {

@@ -80,9 +80,13 @@ function codeFilter(ctx) {
     if (b === undefined) errors.blacklisted = ['Enter a valid boolean (true or false).'];
     else tests.push((c) => (c.status === 2) === b);
   }
+  // Exact match. Whether a comma list is read as several IDs is not documented: the
+  // `exportIdLists` setting switches between one literal ID (default) and a list.
   for (const name of ['serial_number', 'extended_id']) {
     const v = q.get(name);
-    if (v) tests.push((c) => c[name] === v.trim());
+    if (!v) continue;
+    const wanted = new Set(ctx.rt.options.exportIdLists ? v.split(',').map((s) => s.trim()).filter(Boolean) : [v.trim()]);
+    tests.push((c) => wanted.has(c[name]));
   }
   for (const [k, v] of q) {
     if (k.startsWith('scm_')) {

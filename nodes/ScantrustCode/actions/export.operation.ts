@@ -1,14 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
+import { startCodeExport, waitForCodeExport } from '../../shared/codeExport';
 import { waitParameters, waitSettings } from '../../shared/waiting';
-import { apiCall, apiRequest, downloadFile, waitFor } from '../../shared/transport';
-import type { WaitOptions } from '../../shared/transport/wait';
+import { downloadFile } from '../../shared/transport';
 import { codeIdentifier, fieldKey, invalid, isoDate, positiveInteger } from '../../shared/validate';
 
 /** Code data export (scantrust-api.md §7): start, wait for the document, get a link, download the CSV. */
-
-const PERMISSIONS = ['codes_view'];
 
 const properties: INodeProperties[] = [
 	{
@@ -264,87 +262,9 @@ export function validate(this: IExecuteFunctions, itemIndex: number): void {
 	waitSettings(this, itemIndex, { inOptions: true });
 }
 
-/**
- * The document's status words are not documented (the sandbox uses pending, processing,
- * completed). Known "still working" words keep waiting and known failures stop; any other word is
- * checked by asking for the download link, which Scantrust only gives for a finished document.
- */
-const WORKING = new Set(['pending', 'processing', 'in-progress', 'in_progress', 'running', 'queued', 'started']);
-const FAILED = new Set(['failed', 'error', 'failure', 'cancelled', 'canceled']);
-
-interface ReadyDocument {
-	document: IDataObject;
-	url: string;
-}
-
-function linkFrom(body: unknown): string | undefined {
-	if (typeof body === 'string') return /^https?:\/\//i.test(body.trim()) ? body.trim() : undefined;
-	if (!body || typeof body !== 'object') return undefined;
-	const record = body as IDataObject;
-	for (const name of ['url', 'download_link', 'download_url', 'link']) {
-		if (typeof record[name] === 'string' && /^https?:\/\//i.test(record[name] as string)) return record[name] as string;
-	}
-	return undefined;
-}
-
-async function waitForDocument(this: IExecuteFunctions, key: string, itemIndex: number): Promise<ReadyDocument> {
-	const path = `/api/v2/documents/${encodeURIComponent(key)}/`;
-	const { intervalMs, timeoutMs } = waitSettings(this, itemIndex, { inOptions: true });
-	const wait: WaitOptions<ReadyDocument | undefined> = {
-		what: `the code export ${key}`,
-		itemIndex,
-		intervalMs,
-		timeoutMs,
-		check: async () => {
-			const body = await apiRequest.call(this, { method: 'GET', path, itemIndex, permissions: PERMISSIONS });
-			const document = (body.document as IDataObject | undefined) ?? body;
-			const status = String(document.status ?? document.state ?? '').toLowerCase();
-			if (FAILED.has(status)) {
-				throw new NodeOperationError(this.getNode(), `The code export ${key} ended in status "${status}"`, {
-					itemIndex,
-					description: 'Scantrust could not build the file. Check the filters, then run the node again.',
-				});
-			}
-			if (WORKING.has(status)) return { done: false, value: undefined, state: status };
-			const link = await apiCall.call(this, {
-				method: 'GET',
-				path: `${path}get-download-link/`,
-				itemIndex,
-				permissions: PERMISSIONS,
-				// "not ready yet": keep waiting
-				acceptStatuses: [400],
-			});
-			const url = link.status === 400 ? undefined : linkFrom(link.body);
-			if (link.status !== 400 && !url) {
-				throw new NodeOperationError(this.getNode(), `Scantrust gave no download link for the code export ${key}`, {
-					itemIndex,
-					description: `Its answer was: ${JSON.stringify(link.body).slice(0, 300)}`,
-				});
-			}
-			return url ? { done: true, value: { document, url } } : { done: false, value: undefined, state: status || 'not ready' };
-		},
-	};
-	return (await waitFor.call(this, wait)) as ReadyDocument;
-}
-
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const started = await apiRequest.call(this, {
-		method: 'GET',
-		path: '/api/v2/codes/download/',
-		qs: exportQuery(this, itemIndex),
-		itemIndex,
-		permissions: PERMISSIONS,
-	});
-	const startedDocument = (started.document as IDataObject | undefined) ?? started;
-	const key = String(startedDocument.key ?? '');
-	if (!/^[A-Za-z0-9_-]+$/.test(key)) {
-		throw new NodeOperationError(this.getNode(), 'Scantrust started the export but returned no usable document key', {
-			itemIndex,
-			description: `Its answer was: ${JSON.stringify(started).slice(0, 300)}`,
-		});
-	}
-
-	const { document, url } = await waitForDocument.call(this, key, itemIndex);
+	const key = await startCodeExport.call(this, exportQuery(this, itemIndex), itemIndex);
+	const { document, url } = await waitForCodeExport.call(this, key, itemIndex, waitSettings(this, itemIndex, { inOptions: true }));
 	// The link is pre-signed for the file store: downloadFile sends no token, and the link stays out
 	// of the output because anyone holding it can read the file until it expires.
 	const file = await downloadFile.call(this, url, itemIndex);

@@ -6,6 +6,7 @@ import * as assignToProduct from './assignToProduct.operation';
 import * as blacklist from './blacklist.operation';
 import * as deactivate from './deactivate.operation';
 import * as exportCodes from './export.operation';
+import * as get from './get.operation';
 import * as updateFields from './updateFields.operation';
 
 /** Operation values are stored in saved workflows: never rename them. */
@@ -15,6 +16,7 @@ export const operations: Record<string, Operation> = {
 	blacklist,
 	deactivate,
 	export: exportCodes,
+	get,
 	updateFields,
 };
 
@@ -46,6 +48,12 @@ export const operationProperty: INodeProperties = {
 			action: 'Export code data',
 		},
 		{
+			name: 'Get',
+			value: 'get',
+			description: 'Look up codes by extended ID or serial number: status, product, SCM fields, activation',
+			action: 'Get codes',
+		},
+		{
 			name: 'Update Fields',
 			value: 'updateFields',
 			description: 'Write SCM fields of codes',
@@ -62,4 +70,5 @@ export const properties: INodeProperties[] = [
 	...assignToProduct.description,
 	...updateFields.description,
 	...exportCodes.description,
+	...get.description,
 ];
