@@ -3,7 +3,8 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { checkBaseUrl, rebaseApiUrl } from '../baseUrl';
 import type { ResolvedBaseUrl, ScantrustCredentialData } from '../baseUrl';
-import { RETRY, SCM_RATE, TIMEOUT_MS } from './constants';
+import { RETRY, TIMEOUT_MS } from './constants';
+import { acquireScmSlot } from './pacing';
 import { CREDENTIAL_NAME, cancelSignal } from './context';
 import type { ScantrustContext } from './context';
 import { apiError, networkError } from './errors';
@@ -91,7 +92,7 @@ export async function apiCall<T = unknown>(
 	const timeoutMs = request.timeoutMs ?? TIMEOUT_MS.default;
 
 	for (let attempt = 0; ; attempt++) {
-		if (request.throttleScope === 'scm') await paceScm(this, base);
+		const scmSlot = request.throttleScope === 'scm' ? await acquireScmSlot(this, scmKey(this, base)) : undefined;
 
 		const options: IHttpRequestOptions = {
 			method: request.method,
@@ -153,6 +154,7 @@ export async function apiCall<T = unknown>(
 		try {
 			response = await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_NAME, options);
 		} catch (error) {
+			scmSlot?.release();
 			if (signal?.aborted) throw cancelled(this, request.itemIndex);
 			const code = networkCode(error);
 			if (code === undefined) {
@@ -192,6 +194,7 @@ export async function apiCall<T = unknown>(
 			return { status: 200, body: outcome as T, headers: {} };
 		}
 
+		scmSlot?.release();
 		const status = response.statusCode;
 		const raw = request.rawBody === true && status >= 200 && status < 300 && typeof response.body === 'string';
 		const body = raw ? response.body : parseBody(response.body);
@@ -331,29 +334,9 @@ function redirectTarget(
 	return target.toString();
 }
 
-/**
- * Start times of the latest SCM calls (at most SCM_RATE.requests, oldest first) per credential,
- * shared by every execution in this process. Slots are handed out in order and never move.
- */
-const scmStarts = new Map<string, Array<{ at: number }>>();
-
-/** Waits for a slot with fewer than SCM_RATE.requests calls started in the window before it. */
-async function paceScm(context: ScantrustContext, base: ResolvedBaseUrl): Promise<void> {
-	const credentialId = context.getNode().credentials?.[CREDENTIAL_NAME]?.id ?? '';
-	const key = `${base.origin}|${credentialId}`;
-	const starts = scmStarts.get(key) ?? [];
-	const now = Date.now();
-	let slot = Math.max(now, starts[starts.length - 1]?.at ?? 0);
-	if (starts.length >= SCM_RATE.requests) {
-		slot = Math.max(slot, starts[starts.length - SCM_RATE.requests].at + SCM_RATE.windowMs);
-	}
-	const start = { at: slot };
-	starts.push(start);
-	if (starts.length > SCM_RATE.requests) starts.splice(0, starts.length - SCM_RATE.requests);
-	scmStarts.set(key, starts);
-	if (slot > now) await sleep(slot - now);
-	// A busy event loop can wake us late; the window counts from when the request really leaves.
-	start.at = Math.max(start.at, Date.now());
+/** SCM calls are paced per Scantrust origin and credential. */
+function scmKey(context: ScantrustContext, base: ResolvedBaseUrl): string {
+	return `${base.origin}|${context.getNode().credentials?.[CREDENTIAL_NAME]?.id ?? ''}`;
 }
 
 function parseBody(body: unknown): unknown {
