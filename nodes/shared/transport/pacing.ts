@@ -50,15 +50,12 @@ export async function acquireScmSlot(context: ScantrustContext, key: string): Pr
 	calls.push(call);
 	if (calls.length > SCM_RATE.requests) calls.splice(0, calls.length - SCM_RATE.requests);
 
+	// Neither wait can fail (`answered` only ever resolves), so no path leaves this call unreleased
+	// before the caller holds its slot.
 	if (before) {
-		try {
-			if (before.answeredAt === undefined) await before.answered;
-			const wait = (before.answeredAt ?? Date.now()) + SCM_RATE.windowMs - Date.now();
-			if (wait > 0) await sleep(wait);
-		} catch (error) {
-			call.markAnswered();
-			throw error;
-		}
+		if (before.answeredAt === undefined) await before.answered;
+		const wait = (before.answeredAt ?? Date.now()) + SCM_RATE.windowMs - Date.now();
+		if (wait > 0) await sleep(wait);
 	}
 	return { release: () => call.markAnswered() };
 }
