@@ -23,7 +23,7 @@ const { setProfileDir } = require('./lib/variant');
 const { renderTable, targets } = require('./lib/report');
 
 const ROOT = path.resolve(__dirname, '..');
-const SCENARIOS = ['scanExport', 'n8nExport', 'scmBulk', 'storm', 'triggerIdle', 'growth'];
+const SCENARIOS = ['scanExport', 'n8nExport', 'scmBulk', 'storm', 'triggerIdle', 'growth', 'memory'];
 
 function parseArgs(argv) {
 	const args = { small: false, parallel: false, only: null, skip: [], rounds: undefined, latencyMs: undefined, out: undefined, cpuProf: undefined, install: true };
@@ -63,6 +63,7 @@ function sizes(small, rounds) {
 			storm: { scans: 12000, rounds: r },
 			triggerIdle: { newScans: 1500, idlePolls: 2 },
 			growth: { scans: [1000, 2000, 3000], rounds: 1 },
+			memory: { exportRows: 20_000, uploadBytes: 2_000_000, scans: 10_000, itemsBeside: [1000, 3000] },
 		};
 	}
 	const r = rounds ?? 3;
@@ -76,6 +77,9 @@ function sizes(small, rounds) {
 		storm: { scans: 100_000, rounds: rounds ?? 5 },
 		triggerIdle: { newScans: 10_000, idlePolls: 5 },
 		growth: { scans: [10_000, 100_000, 300_000], rounds: Math.min(r, 2) },
+		// Big files (issue 14): a 2,000,000-row code export (about 240 MB of CSV), a 100 MB code
+		// file, 1,000,000 scans to a JSON Lines file; each also at a tenth of its size.
+		memory: { exportRows: 2_000_000, uploadBytes: 100_000_000, scans: 1_000_000, itemsBeside: [100_000, 300_000] },
 	};
 }
 
@@ -132,6 +136,7 @@ async function main() {
 		scmBulk: () => require('./scenarios/scm-bulk').scmBulk,
 		storm: () => require('./scenarios/storm').storm,
 		triggerIdle: () => require('./scenarios/trigger-idle').triggerIdle,
+		memory: () => require('./scenarios/memory').memory,
 	};
 	const started = Date.now();
 	const runScenario = async (name) => {

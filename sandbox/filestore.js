@@ -9,6 +9,7 @@
 
 const http = require('node:http');
 const crypto = require('node:crypto');
+const { pipeline } = require('node:stream');
 const { parseMultipart } = require('./formats');
 
 const BUCKET = 'scantrust-sandbox';
@@ -31,7 +32,7 @@ const xmlEscape = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(
 function createFileStore(rt) {
   const secret = crypto.randomBytes(32);
   const accessKey = 'SANDBOX' + crypto.randomBytes(6).toString('hex').toUpperCase();
-  /** @type {Map<string, { body: Buffer | (() => Buffer), contentType: string, filename: string }>} */
+  /** @type {Map<string, { body: Buffer | (() => Buffer) | StreamedBody, contentType: string, filename: string }>} */
   const objects = new Map();
   /** Issued upload policies by policy string. @type {Map<string, { key: string, fields: Record<string, string>, expires: number, onUpload: (file: { data: Buffer, filename: string, contentType: string }) => void }>} */
   const uploads = new Map();
@@ -54,9 +55,11 @@ function createFileStore(rt) {
       origin = o;
     },
     /**
-     * Stores an object; `body` may be a function so big files are built only when fetched.
+     * Stores an object; `body` may be a function so big files are built only when fetched, or a
+     * streamed body (`{ size, open }`) that is generated anew for every download and never held
+     * whole, so exports of hundreds of MB cost the sandbox no memory.
      * @param {string} key
-     * @param {Buffer | (() => Buffer)} body
+     * @param {Buffer | (() => Buffer) | StreamedBody} body
      * @param {string} contentType
      * @param {string} filename
      */
@@ -169,6 +172,21 @@ function createFileStore(rt) {
       const obj = objects.get(key);
       if (!obj) return send(404, s3Error('NoSuchKey', 'The specified key does not exist.'));
       if (typeof obj.body === 'function') obj.body = obj.body();
+      if (!Buffer.isBuffer(obj.body)) {
+        // Streamed with its length known up front, as S3 sends every object.
+        res.writeHead(200, {
+          'Content-Type': obj.contentType,
+          'Content-Length': obj.body.size,
+          'Content-Disposition': `attachment; filename="${obj.filename}"`,
+          ETag: `"${crypto.createHash('md5').update(key).digest('hex')}"`,
+        });
+        if (method === 'HEAD') {
+          rt.finishLog(entry, 200);
+          return res.end();
+        }
+        pipeline(obj.body.open(), res, () => rt.finishLog(entry, 200));
+        return;
+      }
       return send(200, obj.body, {
         'Content-Type': obj.contentType,
         'Content-Disposition': `attachment; filename="${obj.filename}"`,
@@ -182,6 +200,11 @@ function createFileStore(rt) {
       if (!/^multipart\/form-data/i.test(type) || !boundary) {
         req.resume();
         return send(412, s3Error('PreconditionFailed', 'Bucket POST must be of the enclosure-type multipart/form-data'));
+      }
+      // S3 takes no chunked POST bodies: the length must be declared up front.
+      if (req.headers['content-length'] === undefined) {
+        req.resume();
+        return send(411, s3Error('MissingContentLength', 'You must provide the Content-Length HTTP header.'));
       }
       // Read at most the limit plus room for the form fields; stop beyond it.
       const limit = MAX_UPLOAD_BYTES + 64 * 1024;
@@ -236,5 +259,7 @@ function createFileStore(rt) {
 
   return { server, store };
 }
+
+/** @typedef {{ size: number, open: () => import('node:stream').Readable }} StreamedBody */
 
 module.exports = { createFileStore, BUCKET, MAX_UPLOAD_BYTES };

@@ -40,6 +40,8 @@ const ROUTE_MODULES = ['products', 'scans', 'scm', 'codes', 'workorders', 'inges
  * @property {boolean} [exportIdLists] the code export reads `extended_id=a,b` / `serial_number=a,b` as a list (default false: one literal ID)
  * @property {(entry: any) => void} [onLog] called with each request-log entry
  * @property {number} [logLimit] oldest log entries are dropped beyond this (default 100000)
+ * @property {number} [exportRows] when above 0, every code export is that many synthetic rows,
+ *   generated as they are downloaded (big-file benchmarks and tests; default 0: the real codes)
  */
 
 /** The scan export's undocumented behaviours the sandbox can switch between (docs/sandbox-choices.md). */
@@ -82,6 +84,7 @@ function normalizeOptions(o) {
     exportIdLists: o.exportIdLists ?? false,
     onLog: o.onLog,
     logLimit: o.logLimit ?? 100000,
+    exportRows: Math.max(0, o.exportRows ?? 0),
   };
 }
 
@@ -232,6 +235,7 @@ async function startSandbox(options = {}) {
     scanShuffle: opts.scanShuffle, scanDatePrecision: opts.scanDatePrecision, jobDelayMs: opts.jobDelayMs, liveScansPerMinute: opts.liveScansPerMinute,
     liveScanLagMs: opts.liveScanLagMs, throttle: opts.throttle, publicOrigin: opts.publicOrigin,
     exportIdLists: opts.exportIdLists,
+    exportRows: opts.exportRows,
   });
 
   const handle = {

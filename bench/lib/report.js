@@ -12,6 +12,10 @@ const TARGETS = [
 	{ key: 'storm.waitEfficiency', op: '<=', limit: 1.1, what: 'storm wall ÷ (no-storm wall + waits asked)' },
 	{ key: 'storm.itemsLost', op: '==', limit: 0, what: 'scans not delivered under the storm' },
 	{ key: 'triggerIdle.requestsPerPoll', op: '<=', limit: 1, what: 'requests of an idle poll' },
+	// Issue 14: memory stays flat for big files (memory[] is codeExport, codeUpload, scansToFile).
+	{ key: 'memory.0.rssGrowthMb', op: '<=', limit: 100, what: 'Code Export, 2,000,000 rows: peak RSS over idle (MB)' },
+	{ key: 'memory.1.rssGrowthMb', op: '<=', limit: 100, what: 'Code Upload, 100 MB file: peak RSS over idle (MB)' },
+	{ key: 'memory.2.rssGrowthMb', op: '<=', limit: 100, what: 'Scan Get Many → JSON Lines, 1,000,000 scans: peak RSS over idle (MB)' },
 ];
 
 function targets(results) {
@@ -75,6 +79,18 @@ function renderTable(results) {
 		for (const g of r.growth) {
 			row(`6. Growth, ${n(g.scans)} scans`, 'wall / peak RSS', `${s(g.wallMs)} / ${mb(g.peakRssMb)} (${n(g.msPer1000Scans, 1)} ms per 1,000)`, `${s(g.loopWallMs)} / ${mb(g.loopPeakRssMb)}`, n(g.overheadRatio, 3), 'reported', '');
 		}
+	}
+	if (r.memory) {
+		const label = { codeExport: 'Code → Export', codeUpload: 'Code Upload (file)', scansToFile: 'Scan → JSON Lines' };
+		const size = (x) => (x.unit === 'bytes' ? `${n(x.size / 1e6, x.size < 1e7 ? 1 : 0)} MB` : `${n(x.size)} ${x.unit}`);
+		const rate = (x) => (x.msPerMb !== undefined ? `${n(x.msPerMb, 1)} ms per MB` : `${n(x.msPer1000Scans, 1)} ms per 1,000`);
+		r.memory.forEach((x, i) => {
+			const sample = (y) => `+${mb(y.rssGrowthMb)} / ${s(y.wallS * 1000)} (${rate(y)})`;
+			row(`7. Memory, ${label[x.scenario]}, ${size(x)}`, 'RSS growth / wall', sample(x), `at ${size({ ...x, size: x.tenPercent.size })}: ${sample(x.tenPercent)}`, '', '≤ 100 MB', verdicts[`memory.${i}.rssGrowthMb`]);
+			for (const b of x.itemsBeside ?? []) {
+				row(`   ${n(b.size)} scans`, 'JSON Lines / items', sample(b.jsonLines), `items: ${sample(b.items)}`, n(b.wallRatio, 3), 'reported', '');
+			}
+		});
 	}
 	const header = ['Scenario', 'Measure', 'Scantrust nodes', 'Baseline', 'Ratio', 'Target', 'Result'];
 	const widths = header.map((h, i) => Math.max(h.length, ...rows.map((cells) => [...cells[i]].length)));

@@ -45,6 +45,9 @@ const REQUIRED = [
 	'triggerIdle.requestsPerPoll',
 	'triggerIdle.afterNewScans.wallMs',
 	'triggerIdle.afterNewScans.requests',
+	'memory.0.rssGrowthMb',
+	'memory.1.rssGrowthMb',
+	'memory.2.rssGrowthMb',
 ];
 const N8N_REQUIRED = ['n8nExport.wallRatio', 'n8nExport.scanNode.wallMs', 'n8nExport.httpRequest.wallMs'];
 
@@ -63,6 +66,10 @@ test('npm run bench works end to end at tiny sizes and reports every number', as
 			expect([key, Number.isFinite(get(results, key))]).toEqual([key, true]);
 		}
 		expect(results.growth).toHaveLength(3);
+		expect(results.memory.map((m) => m.scenario)).toEqual(['codeExport', 'codeUpload', 'scansToFile']);
+		for (const m of results.memory) {
+			for (const key of ['size', 'rssGrowthMb', 'wallS']) expect([m.scenario, key, Number.isFinite(m[key])]).toEqual([m.scenario, key, true]);
+		}
 		for (const row of results.growth) {
 			for (const key of ['scans', 'wallMs', 'peakRssMb']) expect([key, Number.isFinite(row[key])]).toEqual([key, true]);
 		}

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { parseUserDate } from '../../shared/datetime';
@@ -14,6 +14,7 @@ import type { FilterProblem } from '../../shared/scanFilters';
 import { paginate } from '../../shared/transport';
 import { SCAN_PAGE_SIZE } from '../../shared/transport/constants';
 import { invalid } from '../../shared/validate';
+import { outputAsProperties, readOutputAs, scansToFile } from '../helpers/outputAs';
 
 const PRESET_TIMEFRAMES = ['1d', '1w', '1m', '1y'];
 
@@ -63,6 +64,7 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { timeRange: ['dateRange'] } },
 	},
 	...scanFilterProperties({}),
+	...outputAsProperties,
 ];
 
 export const description = updateDisplayOptions({ show: { operation: ['getMany'] } }, properties);
@@ -121,18 +123,20 @@ function query(context: IExecuteFunctions, itemIndex: number) {
 
 export function validate(this: IExecuteFunctions, itemIndex: number): void {
 	query(this, itemIndex);
+	readOutputAs(this, itemIndex);
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<IDataObject[] | INodeExecutionData[]> {
 	const limit = readLimit(this, itemIndex);
 	const { qs, productSku, problem } = query(this, itemIndex);
 	if (productSku) qs.product = await resolveScanProduct.call(this, productSku, problem, itemIndex);
 	// Cursor mode: the documentation warns that the export's other pagination is inconsistent.
 	qs.page_mode = 'cursor';
 
-	// Scans go out as they arrive, one reference each: exports run to hundreds of thousands of scans.
-	const scans: IDataObject[] = [];
-	for await (const page of paginate.call(this, {
+	const pages = paginate.call(this, {
 		path: SCAN_EXPORT_PATH,
 		qs,
 		limit,
@@ -142,7 +146,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		permissions: SCANS_DOWNLOAD,
 		// Exports read on to the end: the next page is on its way while this one is parsed.
 		prefetch: true,
-	})) {
+	});
+	const output = readOutputAs(this, itemIndex);
+	if (output.mode === 'jsonLines') return await scansToFile(this, pages, output.property, itemIndex);
+
+	// Scans go out as they arrive, one reference each: exports run to hundreds of thousands of scans.
+	const scans: IDataObject[] = [];
+	for await (const page of pages) {
 		for (let k = 0; k < page.length; k++) scans.push(page[k]);
 	}
 	return scans;

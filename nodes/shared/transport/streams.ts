@@ -1,0 +1,137 @@
+import { createHash } from 'crypto';
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+/**
+ * Streams for n8n's binary data: files go into and out of n8n's binary store a piece at a time,
+ * never whole in memory (n8n 3.0 keeps binary data only in stores: filesystem, S3, database).
+ */
+
+/** Node's Readable, the stream n8n's binary helpers take and give (named through n8n-workflow's types). */
+export type Readable = Exclude<Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0], Buffer>;
+
+interface ReadableClass {
+	from(source: AsyncIterable<Buffer>, options: { objectMode: boolean; highWaterMark?: number }): Readable;
+}
+
+/**
+ * Node's Readable class. Community nodes may not import `stream` (n8n's lint and scanner allow
+ * only a few modules, `crypto` among them), and n8n's stores need a real Readable (the S3,
+ * database and in-memory stores read it with events, not as an iterable). A hash from `crypto`
+ * is itself a Node stream (Hash → Transform → Duplex → Readable), so the class is found on its
+ * prototype chain.
+ */
+function readableClass(): ReadableClass {
+	let proto: unknown = Object.getPrototypeOf(createHash('sha256'));
+	while (proto) {
+		const ctor = (proto as { constructor?: unknown }).constructor as { name?: string; from?: unknown } | undefined;
+		if (ctor?.name === 'Readable' && typeof ctor.from === 'function') return ctor as unknown as ReadableClass;
+		proto = Object.getPrototypeOf(proto);
+	}
+	throw new Error('Node.js stream support is missing (no Readable found)');
+}
+
+/**
+ * A byte stream that pulls from `source` only as fast as its reader takes it: a slow binary
+ * store slows the source down (back-pressure) instead of letting chunks pile up in memory.
+ */
+export function readableFrom(source: AsyncIterable<Buffer>): Readable {
+	return readableClass().from(source, { objectMode: false, highWaterMark: 256 * 1024 });
+}
+
+/** Why a transfer's body stopped early; the transport turns these into named errors. */
+export class BodyError extends Error {
+	constructor(
+		readonly reason: 'stalled' | 'truncated' | 'length',
+		readonly bytes: number,
+		message: string,
+	) {
+		super(message);
+	}
+}
+
+export interface WatchedBody {
+	/** the body's chunks, checked: fails when it stalls or ends short */
+	chunks: AsyncIterable<Buffer>;
+	/** bytes passed on so far */
+	readonly bytes: number;
+	/** whether the watch gave up on the body (nothing arrived for `idleMs`) */
+	readonly stalled: boolean;
+}
+
+/**
+ * Passes a response body on chunk by chunk while watching it: when nothing arrives for `idleMs`
+ * it calls `abort` (which must end the underlying request, so the socket is freed) and fails
+ * with a BodyError "stalled"; a body shorter than its Content-Length fails as "truncated". A
+ * request timeout covers the wait for the answer's headers only, so without this a file store
+ * that stops sending mid-body would hang the execution. The watch sleeps in steps of at most one
+ * second (n8n's `sleep`, no timers of our own), so it outlives the body by at most that long.
+ */
+export function watchBody(
+	body: AsyncIterable<unknown>,
+	options: { idleMs: number; expectedBytes?: number; abort: () => void },
+): WatchedBody {
+	const state = { bytes: 0, lastProgress: Date.now(), done: false, stalled: false, withReader: false };
+	const watchdog = async () => {
+		const step = Math.max(10, Math.min(1000, Math.floor(options.idleMs / 4)));
+		while (!state.done) {
+			await sleep(step);
+			// While the reader (the binary store) holds a chunk, the wait is its own, not the file store's.
+			if (!state.done && !state.withReader && Date.now() - state.lastProgress >= options.idleMs) {
+				state.stalled = true;
+				state.done = true;
+				options.abort();
+			}
+		}
+	};
+	async function* chunks(): AsyncGenerator<Buffer> {
+		void watchdog();
+		try {
+			// When the watch aborts the request, this loop fails with the request's own error; the
+			// caller tells a stall from other failures by `stalled`.
+			for await (const chunk of body) {
+				const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+				state.bytes += buffer.length;
+				state.withReader = true;
+				yield buffer;
+				state.withReader = false;
+				state.lastProgress = Date.now();
+			}
+		} finally {
+			state.done = true;
+		}
+		if (state.stalled) {
+			throw new BodyError('stalled', state.bytes, `nothing arrived for ${options.idleMs} ms after ${state.bytes} bytes`);
+		}
+		if (options.expectedBytes !== undefined && state.bytes < options.expectedBytes) {
+			throw new BodyError('truncated', state.bytes, `the body ended after ${state.bytes} of ${options.expectedBytes} bytes`);
+		}
+	}
+	return {
+		chunks: chunks(),
+		get bytes() {
+			return state.bytes;
+		},
+		get stalled() {
+			return state.stalled;
+		},
+	};
+}
+
+/**
+ * Counts a file's bytes on their way into a request body whose Content-Length was declared from
+ * the file's size: a file that turns out longer or shorter fails here, by name, instead of
+ * leaving the file store waiting for bytes that never come.
+ */
+export async function* exactly(source: AsyncIterable<unknown>, size: number): AsyncGenerator<Buffer> {
+	let bytes = 0;
+	for await (const chunk of source) {
+		const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+		bytes += buffer.length;
+		if (bytes > size) break;
+		yield buffer;
+	}
+	if (bytes !== size) {
+		throw new BodyError('length', bytes, `the file holds ${bytes > size ? 'more' : 'fewer'} bytes than its recorded size of ${size}`);
+	}
+}

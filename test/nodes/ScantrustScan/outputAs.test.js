@@ -1,0 +1,87 @@
+// Scan → Get Many, Output As "JSON Lines File": all scans in one file in n8n's binary store, one
+// scan per line exactly as the export gives it, written page by page (nodes/ScantrustScan/helpers/outputAs.ts,
+// nodes/shared/jsonLines.ts). The file is compared with what Items mode gives for the same export.
+const { runNode, sandboxCredential } = require('../../harness/n8n');
+const { useSandbox, apiRequests } = require('../../helpers/sandbox');
+const { Container } = require(require.resolve('@n8n/di', { paths: [require.resolve('n8n-core')] }));
+const { BinaryDataService } = require('n8n-core');
+
+const getSandbox = useSandbox();
+let sandbox;
+beforeEach(() => {
+	sandbox = getSandbox();
+	sandbox.reset();
+});
+
+const scans = (parameters, extra = {}) =>
+	runNode({
+		type: 'scantrustScan',
+		parameters: { operation: 'getMany', timeRange: '1d', ...parameters },
+		credentials: sandboxCredential(sandbox),
+		input: extra.input,
+		continueOnFail: extra.continueOnFail,
+	});
+const fileText = async (binary) =>
+	(binary.id ? await Container.get(BinaryDataService).getAsBuffer(binary) : Buffer.from(binary.data, 'base64')).toString('utf8');
+const lines = (text) => text.split('\n').slice(0, -1).map((line) => JSON.parse(line));
+
+test('Return All: one item with the file, one line per scan, the same scans in the same order as Items mode', async () => {
+	sandbox.addScans({ count: 2300 });
+	const asItems = await scans({ returnAll: true });
+	expect(asItems.error).toBeUndefined();
+	sandbox.clearLog();
+
+	const { items, error } = await scans({ returnAll: true, outputAs: 'jsonLines', binaryPropertyName: 'scans' });
+	expect(error).toBeUndefined();
+	expect(items).toHaveLength(1);
+	const [item] = items;
+	expect(item.pairedItem).toEqual({ item: 0 });
+	expect(item.json).toEqual({ fileName: expect.stringMatching(/^scantrust-scans-.+\.jsonl$/), scans: asItems.items.length });
+	expect(item.binary.scans).toMatchObject({ mimeType: 'application/x-ndjson', fileName: item.json.fileName, fileExtension: 'jsonl' });
+	// Stored in the binary store (the harness uses n8n's filesystem mode), not in the item.
+	expect(item.binary.scans.id).toEqual(expect.any(String));
+
+	const text = await fileText(item.binary.scans);
+	expect(text.endsWith('\n')).toBe(true);
+	expect(lines(text)).toEqual(asItems.items.map((i) => i.json));
+	expect(item.binary.scans.bytes).toBe(Buffer.byteLength(text));
+	// Read page by page like Items mode: the same requests.
+	expect(apiRequests(sandbox, 'GET', '/dashboard/scans/').length).toBe(Math.ceil(asItems.items.length / 1000));
+});
+
+test('Limit applies to the file as to items', async () => {
+	sandbox.addScans({ count: 1500 });
+	const { items, error } = await scans({ returnAll: false, limit: 1200, outputAs: 'jsonLines' });
+	expect(error).toBeUndefined();
+	expect(items[0].json.scans).toBe(1200);
+	expect(lines(await fileText(items[0].binary.data))).toHaveLength(1200);
+});
+
+test('no scans: an empty file and a count of 0', async () => {
+	const { items, error } = await scans({ returnAll: true, outputAs: 'jsonLines', timeRange: 'dateRange', dateFrom: '2001-01-01T00:00:00Z', dateTo: '2001-01-02T00:00:00Z' });
+	expect(error).toBeUndefined();
+	expect(items[0].json.scans).toBe(0);
+	expect(await fileText(items[0].binary.data)).toBe('');
+});
+
+test('a page that fails fails the item: no file is passed on', async () => {
+	sandbox.addScans({ count: 2500 });
+	sandbox.faults.set({ errors: { status: 400, path: '/dashboard/scans/', nth: [2] } });
+	const { items, error } = await scans({ returnAll: true, outputAs: 'jsonLines' });
+	expect(items).toHaveLength(0);
+	expect(error).toBeDefined();
+	expect(error.message).toMatch(/HTTP 400/);
+	expect(error.context.itemIndex).toBe(0);
+});
+
+test('a field name with spaces is refused before anything is sent, naming the item and the field', async () => {
+	const input = [{ json: {} }, { json: {} }];
+	const { items } = await scans(
+		{ returnAll: true, outputAs: 'jsonLines', binaryPropertyName: '={{ $itemIndex === 1 ? "my file" : "data" }}' },
+		{ input, continueOnFail: true },
+	);
+	expect(items).toHaveLength(2);
+	expect(items[0].binary.data).toBeDefined();
+	expect(items[1].json.error).toBe('Item 1: "Put Output File in Field" must be a field name without spaces');
+	expect(items[1].pairedItem).toEqual({ item: 1 });
+});
