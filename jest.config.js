@@ -6,4 +6,5 @@ module.exports = {
 	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
 	testTimeout: 60_000,
 	maxWorkers: 2,
+	setupFiles: ['<rootDir>/test/setup-env.js'],
 };
