@@ -67,6 +67,10 @@ export async function startCodeExport(this: ScantrustContext, qs: IDataObject, i
 		qs,
 		itemIndex,
 		permissions: CODE_EXPORT_PERMISSIONS,
+		// A GET, but it starts an export job: sent again after a lost answer it would start a second
+		// one. Scantrust has no way to find the first, so a lost answer is reported, not repeated.
+		safeToRepeat: false,
+		hint: 'Running the node again starts a new export; an export Scantrust may have started meanwhile is left unused.',
 	});
 	const startedDocument = (started.document as IDataObject | undefined) ?? started;
 	const key = String(startedDocument.key ?? '');

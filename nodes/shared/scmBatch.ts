@@ -4,7 +4,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { asNodeError, errorItem } from './router';
 import type { CodeSelector } from './scmFields';
 import { SCM_UPLOAD_PERMISSIONS } from './scmFields';
-import { apiCall } from './transport';
+import { apiCall, isOutcomeUnknown } from './transport';
 import { TIMEOUT_MS } from './transport/constants';
 import { apiError, renderFieldErrors } from './transport/errors';
 
@@ -41,9 +41,6 @@ type BatchOutcome =
 	| { kind: 'applied'; written: IDataObject | undefined }
 	| { kind: 'rejected'; rejected: Rejection[]; accepted: ScmUpdate[]; body: JsonObject }
 	| { kind: 'failed'; error: NodeError; notApplied: boolean };
-
-/** Statuses after which Scantrust certainly applied nothing of the batch (§1.5: 400 and the sync 504). */
-const NOTHING_APPLIED = ['400', '401', '403', '404', '405', '413', '415', '429', '504'];
 
 /**
  * Sends the updates in batches, in input order, and returns one output item per update. Without
@@ -175,12 +172,12 @@ async function sendBatch(
 	return { kind: 'applied', written };
 }
 
+/**
+ * The transport marks every failure of a change that may or may not have been applied (no answer,
+ * a 500 or 502); any other failure (a refusal, a batch never sent) applied nothing of the batch.
+ */
 function nothingApplied(error: NodeError): boolean {
-	const httpCode = error instanceof NodeApiError ? error.httpCode : null;
-	// No HTTP code: the credential or base URL was refused before sending, or the network failed
-	// after the transport's retries, in which case the outcome is unknown.
-	if (!httpCode) return !(error instanceof NodeApiError);
-	return NOTHING_APPLIED.includes(httpCode);
+	return !isOutcomeUnknown(error);
 }
 
 /** What the server's `items` map (key value → fields written) says about one update. */

@@ -4,7 +4,7 @@
 const path = require('node:path');
 const { runNode, sandboxCredential, ROOT } = require('../harness/n8n');
 const { useSandbox } = require('../helpers/sandbox');
-const { useFastBackoff, binaryBuffer, mixedFaults, apiEntries, faultCounts, record, duplicates, api, listAll } = require('./support');
+const { useFastBackoff, binaryBuffer, mixedFaults, apiEntries, faultCounts, record, duplicates, api, listAll, applied } = require('./support');
 
 // The node asks for 1000 scans per page. With 100 the same data crosses ten times as many page
 // boundaries, so the faults hit ten times as many cursor hand-overs for the same run time.
@@ -144,6 +144,7 @@ describe('code export under mixed faults', () => {
 			},
 			credentials: sandboxCredential(sandbox),
 			input: filters.map((json) => ({ json })),
+			continueOnFail: true,
 		});
 		const counts = faultCounts(apiEntries(sandbox));
 		sandbox.faults.clear();
@@ -153,8 +154,15 @@ describe('code export under mixed faults', () => {
 		let checked = 0;
 		let lost = 0;
 		let repeated = 0;
+		let unknown = 0;
 		for (const [i, item] of items.entries()) {
 			expect(item.pairedItem).toEqual({ item: i });
+			if (item.json.error) {
+				// The start creates an export job: when its answer is lost it is reported, not repeated.
+				expect(item.json.error).toMatch(/codes\/download\/.*may or may not have been applied, and was not sent again/);
+				unknown++;
+				continue;
+			}
 			const csv = (await binaryBuffer(item.binary.data)).toString('utf8');
 			const got = idsOf(csv);
 			const want = idsOf(expected[i]);
@@ -165,9 +173,12 @@ describe('code export under mixed faults', () => {
 			expect(csv).toBe(expected[i]);
 		}
 		expect({ lost, repeated }).toEqual({ lost: 0, repeated: 0 });
-		// One export started per item: a retried start would leave an orphan document behind.
-		const starts = apiEntries(sandbox, (e) => e.path === '/api/v2/codes/download/' && e.status === 200);
-		expect(starts.length).toBeGreaterThanOrEqual(filters.length);
+		// Never a second export job for one item: every start that reached Scantrust belongs to one
+		// item, and only the starts whose answer was lost became "may or may not" error items.
+		const starts = apiEntries(sandbox, (e) => e.path === '/api/v2/codes/download/');
+		const lostStarts = starts.filter((e) => String(e.faulted ?? '').split(',').some((label) => label.startsWith('drop')));
+		expect(unknown).toBe(lostStarts.length);
+		expect(starts.filter(applied).length).toBe(items.length - unknown + lostStarts.filter(applied).length);
 		expect(counts.faulted).toBeGreaterThan(0);
 		record('export', {
 			scenario: `Code export: ${filters.length} exports, one per input item (work order × status, brand × status, product, campaign)`,
@@ -177,6 +188,7 @@ describe('code export under mixed faults', () => {
 			checked,
 			lost,
 			duplicated: repeated,
+			unknown,
 		});
 	});
 });

@@ -11,6 +11,17 @@ export const RETRY = {
 	/** Exponential backoff when the server gives no hint: base × 2^attempt, capped, with full jitter. */
 	backoffBaseMs: 500,
 	backoffCapMs: 20_000,
+	/**
+	 * HTTP 500 retries for requests that are safe to repeat (Scantrust's Getting Started page: "retry
+	 * the request later"). Few: a 500 that comes back three times is a fault in the server, not a blip,
+	 * and the backoff before the third (about 2 s) already lets a restarted worker come back.
+	 */
+	serverErrorRetries: 3,
+	/**
+	 * Added (0 to this, at random) to a wait the server named, so that executions throttled in the
+	 * same second do not all come back in the same instant.
+	 */
+	serverWaitJitterMs: 1000,
 };
 
 /** Every request has a timeout: a hung server must fail the node, not hang the workflow. */

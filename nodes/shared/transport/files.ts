@@ -1,77 +1,74 @@
 import type { IDataObject, IHttpRequestOptions, INode } from 'n8n-workflow';
-import { NodeApiError, randomString, sleep } from 'n8n-workflow';
+import { NodeApiError, randomString } from 'n8n-workflow';
 
-import { RETRY, TIMEOUT_MS } from './constants';
+import { TIMEOUT_MS } from './constants';
 import { cancelSignal } from './context';
 import type { ScantrustContext } from './context';
 import { networkError } from './errors';
-import { isTimeout, networkCode } from './request';
-import { backoffMs } from './retry';
+import { isTimeout, networkAttempt, sendWithRetries } from './retry';
+import type { Answer, Attempt } from './retry';
 
 interface FileStoreTransfer {
 	method: 'GET' | 'POST';
 	url: string;
 	/** request options beyond method, URL, timeout and status handling */
 	options: Partial<IHttpRequestOptions>;
-	/** statuses that mean "try again" (the file store was busy), not "refused" */
-	retryStatuses: number[];
 	itemIndex?: number;
 	hint?: string;
 }
 
 /**
  * One transfer with the file store (pre-signed links: the link is the authorization), through
- * the plain `httpRequest` helper so the UAT token is never attached. Network failures and the
- * given statuses are retried with backoff; a second timeout ends it, because a file store that
- * let a request time out twice is not coming back within this execution. Any other non-2xx
- * answer is explained as a file-store refusal.
+ * the plain `httpRequest` helper so the UAT token is never attached, under the transport's one
+ * retry policy (`retry.ts`). Both transfers are safe to repeat: a download reads, and an upload
+ * to the same key replaces the same file. So 429 and 503 wait as the file store asks (Retry-After),
+ * 500, 502, 504 and network failures back off and go again, a second timeout ends it. Any other
+ * non-2xx answer is explained as a file-store refusal.
  */
-async function fileStoreTransfer(
-	context: ScantrustContext,
-	transfer: FileStoreTransfer,
-): Promise<{ statusCode: number; body: unknown; headers: IDataObject }> {
+async function fileStoreTransfer(context: ScantrustContext, transfer: FileStoreTransfer): Promise<Answer> {
 	const parsed = new URL(transfer.url);
 	const signal = cancelSignal(context);
-	let timeouts = 0;
-	for (let attempt = 0; ; attempt++) {
-		const options: IHttpRequestOptions = {
-			...transfer.options,
-			method: transfer.method,
-			url: transfer.url,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			timeout: TIMEOUT_MS.file,
-			...(signal ? { abortSignal: signal } : {}),
-		};
-		let response: { statusCode: number; body: unknown; headers: IDataObject };
+	const options: IHttpRequestOptions = {
+		...transfer.options,
+		method: transfer.method,
+		url: transfer.url,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: TIMEOUT_MS.file,
+		...(signal ? { abortSignal: signal } : {}),
+	};
+	const send = async (): Promise<Attempt> => {
 		try {
-			response = await context.helpers.httpRequest(options);
+			const response = (await context.helpers.httpRequest(options)) as {
+				statusCode: number;
+				body: unknown;
+				headers?: IDataObject;
+			};
+			return { status: response.statusCode, headers: response.headers ?? {}, body: response.body };
 		} catch (error) {
-			const code = networkCode(error);
-			if (isTimeout(code)) timeouts++;
-			if (code && timeouts < 2 && attempt + 1 < RETRY.maxAttempts && !signal?.aborted) {
-				await sleep(backoffMs(attempt));
-				continue;
-			}
-			throw networkError(context.getNode(), {
-				method: transfer.method,
-				path: parsed.pathname,
-				origin: parsed.origin,
-				code,
-				itemIndex: transfer.itemIndex,
-				hint: transfer.hint,
-				service: 'the file store',
-				timeoutMs: isTimeout(code) ? TIMEOUT_MS.file : undefined,
-			});
+			return networkAttempt(context, error, transfer.itemIndex);
 		}
-		const status = response.statusCode;
-		if (status >= 200 && status < 300) return response;
-		if (transfer.retryStatuses.includes(status) && attempt + 1 < RETRY.maxAttempts) {
-			await sleep(backoffMs(attempt));
-			continue;
-		}
-		throw fileStoreError(context.getNode(), status, bodyText(response.body), transfer.method, parsed.pathname, transfer);
-	}
+	};
+	const result = await sendWithRetries(context, {
+		rules: { safeToRepeat: true, canLookUp: false },
+		itemIndex: transfer.itemIndex,
+		send,
+		failure: (attempt) =>
+			'networkCode' in attempt
+				? networkError(context.getNode(), {
+						method: transfer.method,
+						path: parsed.pathname,
+						origin: parsed.origin,
+						code: attempt.networkCode,
+						itemIndex: transfer.itemIndex,
+						hint: transfer.hint,
+						service: 'the file store',
+						timeoutMs: isTimeout(attempt.networkCode) ? TIMEOUT_MS.file : undefined,
+					})
+				: fileStoreError(context.getNode(), attempt.status, bodyText(attempt.body), transfer.method, parsed.pathname, transfer),
+	});
+	// No read-back: the policy returns an answer or throws.
+	return (result as { answer: Answer }).answer;
 }
 
 function bodyText(body: unknown): string {
@@ -93,7 +90,6 @@ export async function downloadFile(
 		method: 'GET',
 		url: link,
 		options: { encoding: 'arraybuffer' },
-		retryStatuses: [429, 500, 502, 503, 504],
 		itemIndex,
 	});
 	const data = Buffer.isBuffer(response.body) ? response.body : Buffer.from(response.body as ArrayBuffer);
@@ -123,7 +119,7 @@ export interface PresignedUpload {
  * Uploads a file to a pre-signed POST link (S3 style). The link is the authorization, so the
  * request never carries the UAT token. Every issued field goes first, in the order given, and
  * the file last: S3 ignores fields after the file part. Sending the same file to the same key
- * again just replaces it, so network failures and 5xx answers are retried.
+ * again just replaces it, so the upload is safe to repeat.
  */
 export async function uploadToPresignedUrl(
 	this: ScantrustContext,
@@ -141,11 +137,10 @@ export async function uploadToPresignedUrl(
 			encoding: 'text',
 			json: false,
 		},
-		retryStatuses: [500, 502, 503, 504],
 		itemIndex: upload.itemIndex,
 		hint: upload.hint,
 	});
-	return { status: response.statusCode, body: bodyText(response.body) };
+	return { status: response.status, body: bodyText(response.body) };
 }
 
 /** multipart/form-data with the fields in order and the file part last, named `file` as S3 expects. */

@@ -1,5 +1,6 @@
 /** The one way nodes, searchable lists and the trigger talk to Scantrust. */
-export { apiCall, apiRequest, getBaseUrl, OUTCOME_UNKNOWN } from './request';
+export { apiCall, apiRequest, getBaseUrl } from './request';
+export { isOutcomeUnknown } from './retry';
 export type { ApiRequest, ApiResponse } from './request';
 export { getAll, paginate } from './paginate';
 export type { PageRequest } from './paginate';

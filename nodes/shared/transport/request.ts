@@ -1,5 +1,5 @@
-import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions, NodeApiError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { checkBaseUrl, rebaseApiUrl } from '../baseUrl';
 import type { ResolvedBaseUrl, ScantrustCredentialData } from '../baseUrl';
@@ -8,7 +8,8 @@ import { acquireScmSlot } from './pacing';
 import { CREDENTIAL_NAME, cancelSignal } from './context';
 import type { ScantrustContext } from './context';
 import { apiError, networkError } from './errors';
-import { backoffMs, headerValue, serverRequestedWaitMs } from './retry';
+import { headerValue, isTimeout, networkAttempt, neverSent, sendWithRetries } from './retry';
+import type { Attempt, GiveUp } from './retry';
 
 export interface ApiRequest {
 	method: IHttpRequestMethods;
@@ -24,10 +25,11 @@ export interface ApiRequest {
 	hint?: string;
 	/**
 	 * True when sending the request again can never apply a change twice. Defaults to true for
-	 * GET and HEAD only. Dropped connections, timeouts, 502 and 504 leave the outcome unknown:
-	 * such a request is sent again only when this is true (otherwise see `readBack`). 429 and 503
-	 * are always retried: they refuse a request before it is handled, and so are connections that
-	 * were never made.
+	 * GET and HEAD only; a GET that starts a job (the code export) says false. A 500, a dropped
+	 * connection, a timeout, 502 or 504 may leave a change applied or not: such a request is sent
+	 * again only when this is true (otherwise see `readBack`). 429 and 503 are always retried: they
+	 * refuse a request before it is handled, and so are connections that were never made. The
+	 * rules are the retry policy's, in `retry.ts`.
 	 */
 	safeToRepeat?: boolean;
 	/** `scm`: the SCM upload endpoints' own 10 requests/second throttle scope; such calls are paced. */
@@ -37,7 +39,7 @@ export interface ApiRequest {
 	acceptStatuses?: number[];
 	/**
 	 * For a change that is not safe to repeat: how to find out whether it was applied when its
-	 * outcome is unknown (no answer, a timeout, a 502 or 504). Returns the applied result (used as
+	 * outcome is unknown (no answer, a timeout, a 500, 502 or 504). Returns the applied result (used as
 	 * the response), or undefined when the change is certainly not there, in which case the request
 	 * is sent again. Without it such a change stops with an error that says it may or may not have
 	 * been applied.
@@ -55,9 +57,6 @@ export interface ApiResponse<T = unknown> {
 	body: T;
 	headers: IDataObject;
 }
-
-/** Raised when a request may or may not have been applied: the caller decides how to find out. */
-export const OUTCOME_UNKNOWN = 'outcomeUnknown';
 
 /** Reads and checks the credential's base URL; a bad one fails before any request is sent. */
 export async function getBaseUrl(this: ScantrustContext, itemIndex = 0): Promise<ResolvedBaseUrl> {
@@ -79,28 +78,57 @@ export async function apiCall<T = unknown>(
 	request: ApiRequest,
 ): Promise<ApiResponse<T>> {
 	const base = await getBaseUrl.call(this, request.itemIndex);
-	let url = /^https?:\/\//i.test(request.path)
-		? rebaseApiUrl(base, request.path)
-		: `${base.url}${request.path}`;
-	const path = new URL(url).pathname;
-	const safeToRepeat = request.safeToRepeat ?? (request.method === 'GET' || request.method === 'HEAD');
-	const signal = cancelSignal(this);
+	const url = /^https?:\/\//i.test(request.path) ? rebaseApiUrl(base, request.path) : `${base.url}${request.path}`;
+	const call: Call = {
+		context: this,
+		base,
+		request,
+		url,
+		path: new URL(url).pathname,
+		safeToRepeat: request.safeToRepeat ?? (request.method === 'GET' || request.method === 'HEAD'),
+		timeoutMs: request.timeoutMs ?? TIMEOUT_MS.default,
+	};
+	const result = await sendWithRetries(this, {
+		rules: { safeToRepeat: call.safeToRepeat, canLookUp: request.readBack !== undefined },
+		acceptStatuses: request.acceptStatuses,
+		itemIndex: request.itemIndex,
+		readBack: request.readBack,
+		send: async () => await sendOnce(call),
+		failure: (attempt, giveUp) => callFailure(call, attempt, giveUp),
+	});
+	if ('found' in result) return { status: 200, body: result.found as T, headers: {} };
+	const { status, body, headers } = result.answer;
+	return { status, body: body as T, headers };
+}
+
+/** One API call's fixed facts, shared by its attempts. */
+interface Call {
+	context: ScantrustContext;
+	base: ResolvedBaseUrl;
+	request: ApiRequest;
+	url: string;
+	path: string;
+	safeToRepeat: boolean;
+	timeoutMs: number;
+}
+
+/**
+ * One attempt: the request, and the redirects it may follow (they are part of the attempt, not
+ * retries). Returns the answer with its body parsed, or the network failure.
+ */
+async function sendOnce(call: Call): Promise<Attempt> {
+	const { context, base, request } = call;
+	const signal = cancelSignal(context);
+	let url = call.url;
 	let qs = request.qs;
-	let waitedMs = 0;
-	let timeouts = 0;
-	let redirects = 0;
-	const timeoutMs = request.timeoutMs ?? TIMEOUT_MS.default;
-
-	for (let attempt = 0; ; attempt++) {
-		const scmSlot = request.throttleScope === 'scm' ? await acquireScmSlot(this, scmKey(this, base)) : undefined;
-
+	for (let redirects = 0; ; redirects++) {
 		const options: IHttpRequestOptions = {
 			method: request.method,
 			url,
 			json: true,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
-			timeout: timeoutMs,
+			timeout: call.timeoutMs,
 			// Redirects are looked at here: n8n would follow them with the token, to any origin.
 			disableFollowRedirect: true,
 			...(qs && Object.keys(qs).length ? { qs } : {}),
@@ -108,185 +136,82 @@ export async function apiCall<T = unknown>(
 			...(signal ? { abortSignal: signal } : {}),
 			...(request.rawBody ? { encoding: 'text' as const } : {}),
 		};
-
-		/** Waits before the next attempt if the retry budget allows; false when it is spent. */
-		const backOff = async (wait: number): Promise<boolean> => {
-			if (attempt + 1 >= RETRY.maxAttempts || wait > RETRY.maxWaitMs || waitedMs + wait > RETRY.maxTotalWaitMs) {
-				return false;
-			}
-			await sleep(wait);
-			if (signal?.aborted) throw cancelled(this, request.itemIndex);
-			waitedMs += wait;
-			return true;
-		};
-
-		/**
-		 * The request may or may not have been applied (no answer, or a gateway error). A request
-		 * that is safe to repeat is sent again; a change with a read-back is looked up and sent
-		 * again only when it is certainly not there; any other change stops with an error that
-		 * says so. Returns the read-back result, 'retry', or throws.
-		 */
-		const unknownOutcome = async (failure: NodeApiError): Promise<IDataObject | 'retry'> => {
-			if (safeToRepeat) {
-				if (await backOff(backoffMs(attempt))) return 'retry';
-				throw failure;
-			}
-			if (!request.readBack) throw markUnknown(failure);
-			let found: IDataObject | undefined;
-			try {
-				found = await request.readBack();
-			} catch (error) {
-				failure.description = [
-					failure.description,
-					`Checking whether it was applied failed too: ${(error as Error).message}`,
-				]
-					.filter(Boolean)
-					.join('\n');
-				throw markUnknown(failure);
-			}
-			if (found) return found;
-			// Certainly not applied: sending it again is safe.
-			if (await backOff(backoffMs(attempt))) return 'retry';
-			throw failure;
-		};
-
-		let response: { statusCode: number; body: unknown; headers: IDataObject };
+		let response: { statusCode: number; body: unknown; headers?: IDataObject };
+		const scmSlot = request.throttleScope === 'scm' ? await acquireScmSlot(context, scmKey(context, base)) : undefined;
 		try {
-			response = await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_NAME, options);
+			response = await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_NAME, options);
 		} catch (error) {
+			return networkAttempt(context, error, request.itemIndex);
+		} finally {
 			scmSlot?.release();
-			if (signal?.aborted) throw cancelled(this, request.itemIndex);
-			const code = networkCode(error);
-			if (code === undefined) {
-				// Not a network failure: the credential refused to attach the token, or similar.
-				throw new NodeOperationError(this.getNode(), (error as Error).message, {
-					itemIndex: request.itemIndex,
-				});
-			}
-			const timedOut = isTimeout(code);
-			if (timedOut) timeouts++;
-			const notSent = NOT_SENT_CODES.has(code);
-			const failure = networkError(this.getNode(), {
-				method: request.method,
-				path,
-				origin: base.origin,
-				code,
-				itemIndex: request.itemIndex,
-				timeoutMs: timedOut ? timeoutMs : undefined,
-				hint: safeToRepeat || notSent
-					? request.hint
-					: [
-							'The request was sent but no answer came back, so Scantrust may or may not have applied it; it was not sent again.',
-							request.hint,
-						]
-							.filter(Boolean)
-							.join(' '),
-			});
-			// A server that let a request time out twice is not coming back within this execution.
-			if (timeouts >= 2) throw failure;
-			if (notSent) {
-				// The connection was never made: nothing reached Scantrust, any request may go again.
-				if (await backOff(backoffMs(attempt))) continue;
-				throw failure;
-			}
-			const outcome = await unknownOutcome(failure);
-			if (outcome === 'retry') continue;
-			return { status: 200, body: outcome as T, headers: {} };
 		}
-
-		scmSlot?.release();
 		const status = response.statusCode;
-		const raw = request.rawBody === true && status >= 200 && status < 300 && typeof response.body === 'string';
-		const body = raw ? response.body : parseBody(response.body);
 		const headers = response.headers ?? {};
-
 		if (status >= 300 && status < 400 && !request.acceptStatuses?.includes(status)) {
-			url = redirectTarget(this, base, request, url, status, headers, ++redirects);
+			url = redirectTarget(context, base, request, url, status, headers, redirects + 1);
 			// The Location carries its own query (Django's slash redirect keeps ours in it).
 			if (new URL(url).search) qs = undefined;
-			attempt--;
 			continue;
 		}
-		if (status < 400 || request.acceptStatuses?.includes(status)) {
-			return { status, body: body as T, headers };
-		}
-
-		const failed = {
-			status,
-			body,
-			method: request.method,
-			path,
-			itemIndex: request.itemIndex,
-			permissions: request.permissions,
-			hint: request.hint,
-		};
-		if (REFUSED_STATUSES.includes(status)) {
-			// 429 and 503 come from in front of the application: nothing was applied, any request may go again.
-			const hinted = serverRequestedWaitMs(headers, body);
-			const wait = hinted ?? backoffMs(attempt);
-			if (await backOff(wait)) continue;
-			throw apiError(this.getNode(), {
-				...failed,
-				hint:
-					status === 429 && wait > RETRY.maxWaitMs
-						? `Scantrust asked to wait ${Math.round(wait / 1000)} s, longer than the ${RETRY.maxWaitMs / 1000} s this node waits at once. ${request.hint ?? ''}`.trim()
-						: request.hint,
-				waitedMs,
-				retryAfterMs: hinted,
-			});
-		}
-		if (GATEWAY_STATUSES.includes(status)) {
-			const failure = apiError(this.getNode(), {
-				...failed,
-				hint: safeToRepeat
-					? request.hint
-					: [
-							`A gateway answered ${status} for Scantrust, so it may or may not have applied the request; it was not sent again.`,
-							request.hint,
-						]
-							.filter(Boolean)
-							.join(' '),
-			});
-			const outcome = await unknownOutcome(failure);
-			if (outcome === 'retry') continue;
-			return { status: 200, body: outcome as T, headers: {} };
-		}
-		throw apiError(this.getNode(), failed);
+		const raw = request.rawBody === true && status >= 200 && status < 300 && typeof response.body === 'string';
+		return { status, headers, body: raw ? response.body : parseBody(response.body) };
 	}
 }
 
-/**
- * Marks a change whose fate is unknown. The message says so too: n8n shows only the message of
- * an error item ("On Error: Continue"), and this is what the user must know about that item.
- */
-function markUnknown(failure: NodeApiError): NodeApiError {
-	(failure as unknown as IDataObject)[OUTCOME_UNKNOWN] = true;
-	failure.message = `${failure.message}: it may or may not have been applied, and was not sent again`;
-	return failure;
+/** The error for an attempt the retry policy gave up on: what happened, and what it means for a change. */
+function callFailure(call: Call, attempt: Attempt, giveUp: GiveUp): NodeApiError {
+	const { request } = call;
+	const node = call.context.getNode();
+	const unknown = giveUp.why === 'outcomeUnknown';
+	const notApplied = giveUp.why === 'notApplied' ? NOT_APPLIED : undefined;
+	if ('networkCode' in attempt) {
+		const code = attempt.networkCode;
+		const mayHaveApplied = unknown || (!call.safeToRepeat && !neverSent(code) && !notApplied);
+		return networkError(node, {
+			method: request.method,
+			path: call.path,
+			origin: call.base.origin,
+			code,
+			itemIndex: request.itemIndex,
+			timeoutMs: isTimeout(code) ? call.timeoutMs : undefined,
+			hint: joinLines(
+				mayHaveApplied
+					? 'The request was sent but no answer came back, so Scantrust may or may not have applied it; it was not sent again.'
+					: undefined,
+				notApplied,
+				request.hint,
+			),
+		});
+	}
+	const { status } = attempt;
+	const why =
+		status === 429 && giveUp.tooLong && giveUp.serverWaitMs !== undefined
+			? `Scantrust asked to wait ${Math.round(giveUp.serverWaitMs / 1000)} s, longer than the ${RETRY.maxWaitMs / 1000} s this node waits at once.`
+			: unknown && status === 500
+				? 'Scantrust failed while handling the request (HTTP 500), so it may or may not have applied it; it was not sent again.'
+				: unknown
+					? `A gateway answered ${status} for Scantrust, so it may or may not have applied the request; it was not sent again.`
+					: notApplied;
+	return apiError(node, {
+		status,
+		body: attempt.body,
+		method: request.method,
+		path: call.path,
+		itemIndex: request.itemIndex,
+		permissions: request.permissions,
+		hint: joinLines(why, request.hint),
+		waitedMs: giveUp.waitedMs,
+		retryAfterMs: giveUp.serverWaitMs,
+	});
 }
 
-/**
- * 429 (throttled) and 503 (unavailable) are answered before the request is handled (DRF's
- * throttle, a load balancer with no server behind it), so even a change may be sent again.
- */
-const REFUSED_STATUSES = [429, 503];
-/** A gateway lost or timed out on the answer: the request may or may not have been handled. */
-const GATEWAY_STATUSES = [502, 504];
-/** Failures before the request left this machine: nothing reached Scantrust. */
-const NOT_SENT_CODES = new Set([
-	'ECONNREFUSED',
-	'ENOTFOUND',
-	'EAI_AGAIN',
-	'EHOSTUNREACH',
-	'ENETUNREACH',
-	'ERR_SOCKET_CONNECTION_TIMEOUT',
-]);
-const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT']);
+const NOT_APPLIED = 'It was looked up after its answer was lost and is not in Scantrust: nothing was applied.';
 
-/** Whether a network error code means the request ran out of time (no answer within its timeout). */
-export function isTimeout(code: string | undefined): boolean {
-	return code !== undefined && TIMEOUT_CODES.has(code);
+function joinLines(...lines: Array<string | undefined>): string | undefined {
+	const text = lines.filter(Boolean).join(' ');
+	return text || undefined;
 }
+
 const MAX_REDIRECTS = 5;
 
 /**
@@ -352,39 +277,4 @@ function parseBody(body: unknown): unknown {
 	}
 	if (body instanceof Buffer) return parseBody(body.toString('utf8'));
 	return body;
-}
-
-const NETWORK_CODES = new Set([
-	'ECONNRESET',
-	'ECONNREFUSED',
-	'ECONNABORTED',
-	'ETIMEDOUT',
-	'ESOCKETTIMEDOUT',
-	'EPIPE',
-	'ENOTFOUND',
-	'EAI_AGAIN',
-	'EHOSTUNREACH',
-	'ENETUNREACH',
-	'ERR_SOCKET_CONNECTION_TIMEOUT',
-	'ECONNCLOSED',
-	'UND_ERR_SOCKET',
-]);
-
-/** The network error code behind an n8n/axios error, or undefined when it is not a network failure. */
-export function networkCode(error: unknown): string | undefined {
-	let current: unknown = error;
-	for (let depth = 0; current && depth < 5; depth++) {
-		const candidate = current as { code?: unknown; cause?: unknown; message?: unknown };
-		if (typeof candidate.code === 'string' && NETWORK_CODES.has(candidate.code)) return candidate.code;
-		if (typeof candidate.message === 'string') {
-			if (/socket hang up/i.test(candidate.message)) return 'ECONNRESET';
-			if (/timeout of \d+ms exceeded/i.test(candidate.message)) return 'ETIMEDOUT';
-		}
-		current = candidate.cause;
-	}
-	return undefined;
-}
-
-function cancelled(context: ScantrustContext, itemIndex?: number): NodeOperationError {
-	return new NodeOperationError(context.getNode(), 'The execution was cancelled', { itemIndex });
 }

@@ -15,7 +15,9 @@ export interface WaitOptions<T> {
 
 /**
  * Polls a background job (SCM task, code export, work order, code upload) until it is done,
- * the timeout passes or the execution is cancelled. Waits with n8n's `sleep`.
+ * the timeout passes or the execution is cancelled. Waits with n8n's `sleep`. The last wait is
+ * cut short so that the last look falls on the timeout itself: a job done just before it is
+ * still seen, and a wait never ends one interval early.
  */
 export async function waitFor<T>(this: ScantrustContext, options: WaitOptions<T>): Promise<T> {
 	const signal = cancelSignal(this);
@@ -24,7 +26,7 @@ export async function waitFor<T>(this: ScantrustContext, options: WaitOptions<T>
 		const look = await options.check();
 		if (look.done) return look.value;
 		const elapsed = Date.now() - started;
-		if (elapsed + options.intervalMs > options.timeoutMs) {
+		if (elapsed >= options.timeoutMs) {
 			throw new NodeOperationError(
 				this.getNode(),
 				`Timed out after ${Math.round(elapsed / 1000)} s waiting for ${options.what}`,
@@ -34,7 +36,7 @@ export async function waitFor<T>(this: ScantrustContext, options: WaitOptions<T>
 				},
 			);
 		}
-		await sleep(options.intervalMs);
+		await sleep(Math.min(options.intervalMs, options.timeoutMs - elapsed));
 		if (signal?.aborted) {
 			throw new NodeOperationError(this.getNode(), `The execution was cancelled while waiting for ${options.what}`, {
 				itemIndex: options.itemIndex,

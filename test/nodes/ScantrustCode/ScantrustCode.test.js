@@ -431,6 +431,23 @@ describe('export', () => {
 		}
 	});
 
+	test.each([
+		['a dropped answer (the export was started)', { drop: { path: '/codes/download/', afterApply: true, times: 1 } }],
+		['a 502 from a gateway', { errors: { status: 502, path: '/codes/download/', times: 1 } }],
+	])('the start creates a job: after %s it is not sent again, and says so', async (_, faults) => {
+		sandbox.faults.set(faults);
+		try {
+			const { error, items } = await exportCodes({ status: '2' }, {}, { continueOnFail: true });
+			expect(error).toBeUndefined();
+			expect(apiRequests(sandbox, 'GET', '/codes/download/')).toHaveLength(1);
+			expect(items).toHaveLength(1);
+			expect(items[0].pairedItem).toEqual({ item: 0 });
+			expect(items[0].json.error).toMatch(/may or may not have been applied, and was not sent again/);
+		} finally {
+			sandbox.faults.clear();
+		}
+	});
+
 	test('a token without codes_view gets a 403 naming it', async () => {
 		const token = sandbox.createToken(['product_view'], 'productOnly');
 		const { error } = await exportCodes({ status: '1' }, {}, { token });

@@ -2,6 +2,7 @@
 // HTTP, with one static data object kept between polls as n8n keeps it.
 const { runPoll, sandboxCredential } = require('../../harness/n8n');
 const { useSandbox, apiRequests } = require('../../helpers/sandbox');
+const { RETRY } = require('../../../dist/nodes/shared/transport/constants');
 
 const getSandbox = useSandbox();
 let sandbox;
@@ -155,8 +156,9 @@ describe('New Scan', () => {
 		const created = addScans({ count: 1500 });
 		const before = copy(t.staticData);
 		sandbox.clearLog();
-		// 500 is not retried by the transport (502/503/504 are), so the poll itself fails.
-		sandbox.faults.set({ errors: { status: 500, nth: [2], path: '/dashboard/scans/' } });
+		// A 500 that lasts: the transport retries a read RETRY.serverErrorRetries times, then the poll fails.
+		const outage = Array.from({ length: RETRY.serverErrorRetries + 1 }, (_, i) => i + 2);
+		sandbox.faults.set({ errors: { status: 500, nth: outage, path: '/dashboard/scans/' } });
 		const error = await t.poll().then(
 			() => undefined,
 			(caught) => caught,
@@ -165,7 +167,7 @@ describe('New Scan', () => {
 		expect(error.constructor.name).toBe('NodeApiError');
 		expect(error.httpCode).toBe('500');
 		expect(error.failure).toEqual({ cause: 'temporarily-unavailable' });
-		expect(scanRequests().map((r) => r.status)).toEqual([200, 500]);
+		expect(scanRequests().map((r) => r.status)).toEqual([200, ...outage.map(() => 500)]);
 		expect(copy(t.staticData)).toEqual(before);
 
 		sandbox.faults.clear();
@@ -331,7 +333,11 @@ describe('New Scan', () => {
 		let lastAt = Date.now();
 		sandbox.clearLog();
 		sandbox.faults.set({
-			errors: { status: 500, probability: 0.05, path: '/dashboard/scans/' },
+			errors: [
+				// single 500s, which the transport retries, and one outage long enough to fail a poll
+				{ status: 500, probability: 0.05, path: '/dashboard/scans/' },
+				{ status: 500, nth: Array.from({ length: 10 }, (_, i) => 150 + i), path: '/dashboard/scans/' },
+			],
 			drop: { probability: 0.01, path: '/dashboard/scans/' },
 			throttle: { nth: [60, 240], durationMs: 300, path: '/dashboard/scans/' },
 		});

@@ -25,13 +25,19 @@ beforeEach(() => {
 afterEach(() => jest.useRealTimers());
 
 const waits = () => sleep.mock.calls.map(([ms]) => ms);
+/** A wait the server named is kept, plus up to RETRY.serverWaitJitterMs so parallel executions do not come back in step. */
+const expectServerWait = (ms, asked) => {
+	expect(ms).toBeGreaterThanOrEqual(asked);
+	expect(ms).toBeLessThanOrEqual(asked + RETRY.serverWaitJitterMs);
+};
 
 describe('429 handling', () => {
-	test('Retry-After in seconds is waited exactly', async () => {
+	test('Retry-After in seconds is waited, with jitter on top', async () => {
 		const ctx = fakeContext([throttled(9, { 'retry-after': '3' }), ok]);
 		const res = await apiCall.call(ctx, { method: 'GET', path: '/api/v2/products/' });
 		expect(res.body).toEqual({ ok: true });
-		expect(waits()).toEqual([3000]);
+		expect(waits()).toHaveLength(1);
+		expectServerWait(waits()[0], 3000);
 		expect(ctx.calls).toHaveLength(2);
 	});
 
@@ -39,13 +45,15 @@ describe('429 handling', () => {
 		const at = new Date(NOW + 5000).toUTCString();
 		const ctx = fakeContext([throttled(9, { 'Retry-After': at }), ok]);
 		await apiCall.call(ctx, { method: 'GET', path: '/api/v2/products/' });
-		expect(waits()).toEqual([5000]);
+		expect(waits()).toHaveLength(1);
+		expectServerWait(waits()[0], 5000);
 	});
 
 	test('only the detail text ("Expected available in 7 seconds.") is enough', async () => {
 		const ctx = fakeContext([throttled(7), ok]);
 		await apiCall.call(ctx, { method: 'POST', path: '/api/v2/products/', body: { sku: 'a' } });
-		expect(waits()).toEqual([7000]);
+		expect(waits()).toHaveLength(1);
+		expectServerWait(waits()[0], 7000);
 		expect(ctx.calls).toHaveLength(2); // a throttled POST was refused before it applied anything
 	});
 
@@ -210,6 +218,69 @@ describe('faults', () => {
 		});
 		expect(res.body).toEqual({ id: 8 });
 		expect(ctx.calls).toHaveLength(2);
+	});
+});
+
+describe('HTTP 500 (Scantrust: "retry the request later")', () => {
+	const serverError = { status: 500, body: { detail: 'Server Error' } };
+
+	test('one transient 500 on a read is retried after a backoff and the read goes on', async () => {
+		const ctx = fakeContext([serverError, ok]);
+		const res = await apiCall.call(ctx, { method: 'GET', path: '/api/v2/dashboard/scans/' });
+		expect(res.body).toEqual({ ok: true });
+		expect(ctx.calls).toHaveLength(2);
+		expect(waits()).toHaveLength(1);
+		expect(waits()[0]).toBeGreaterThanOrEqual(RETRY.backoffBaseMs / 2);
+	});
+
+	test('a read that keeps getting 500 is retried RETRY.serverErrorRetries times with growing backoff, then fails', async () => {
+		const ctx = fakeContext([serverError]);
+		const error = await apiCall.call(ctx, { method: 'GET', path: '/api/v2/products/', itemIndex: 2 }).catch((e) => e);
+		expect(error.httpCode).toBe('500');
+		expect(error.context.itemIndex).toBe(2);
+		expect(ctx.calls).toHaveLength(RETRY.serverErrorRetries + 1);
+		waits().forEach((ms, attempt) => {
+			const ceiling = Math.min(RETRY.backoffCapMs, RETRY.backoffBaseMs * 2 ** attempt);
+			expect(ms).toBeGreaterThanOrEqual(ceiling / 2);
+			expect(ms).toBeLessThanOrEqual(ceiling);
+		});
+		expect(error.outcomeUnknown).toBeUndefined();
+	});
+
+	test('a change safe to repeat is retried after a 500 too', async () => {
+		const ctx = fakeContext([serverError, ok]);
+		await apiCall.call(ctx, { method: 'PATCH', path: '/api/v2/products/1/', body: {}, safeToRepeat: true });
+		expect(ctx.calls).toHaveLength(2);
+	});
+
+	test('a change with a read-back is looked up after a 500 and sent again only when it is not there', async () => {
+		const ctx = fakeContext([serverError, { status: 201, body: { id: 5 } }]);
+		const readBack = jest.fn(async () => undefined);
+		const res = await apiCall.call(ctx, { method: 'POST', path: '/api/v2/products/', body: {}, readBack });
+		expect(readBack).toHaveBeenCalledTimes(1);
+		expect(res.body).toEqual({ id: 5 });
+		expect(ctx.calls).toHaveLength(2);
+	});
+
+	test('a change without a read-back keeps today\'s rule: not sent again, its outcome reported as unknown', async () => {
+		const ctx = fakeContext([serverError, ok]);
+		const error = await apiCall.call(ctx, { method: 'POST', path: '/api/v2/products/', body: {}, itemIndex: 3 }).catch((e) => e);
+		expect(ctx.calls).toHaveLength(1);
+		expect(error.httpCode).toBe('500');
+		expect(error.outcomeUnknown).toBe(true);
+		expect(error.message).toMatch(/may or may not have been applied, and was not sent again/);
+		expect(error.description).toMatch(/HTTP 500\), so it may or may not have applied it/);
+	});
+
+	test('a GET that starts a job, marked not safe to repeat, is not sent again after a 502 or a dropped answer', async () => {
+		for (const failure of [{ status: 502, body: 'bad gateway' }, networkFailure('ECONNRESET')]) {
+			const ctx = fakeContext([failure, ok]);
+			const error = await apiCall
+				.call(ctx, { method: 'GET', path: '/api/v2/codes/download/', safeToRepeat: false })
+				.catch((e) => e);
+			expect(ctx.calls).toHaveLength(1);
+			expect(error.outcomeUnknown).toBe(true);
+		}
 	});
 });
 
