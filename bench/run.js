@@ -11,7 +11,7 @@
 //
 // Environment: BENCH_LATENCY_MS, BENCH_ROUNDS. On a fresh clone it installs the dev dependencies
 // and builds dist/ first; scenario 2 needs the n8n runtime (scripts/n8n-runtime.js; installed on
-// first use unless --no-install).
+// first use unless --no-install), and so does scmCareful.
 // The sandbox runs in its own process, every measured variant in another, so CPU time and
 // peak memory are each variant's own. Ratios compare variants measured in this run.
 'use strict';
@@ -23,7 +23,7 @@ const { setProfileDir } = require('./lib/variant');
 const { renderTable, targets } = require('./lib/report');
 
 const ROOT = path.resolve(__dirname, '..');
-const SCENARIOS = ['scanExport', 'n8nExport', 'scmBulk', 'storm', 'triggerIdle', 'growth', 'memory'];
+const SCENARIOS = ['scanExport', 'n8nExport', 'scmBulk', 'scmCareful', 'storm', 'triggerIdle', 'growth', 'memory'];
 
 function parseArgs(argv) {
 	const args = { small: false, parallel: false, only: null, skip: [], rounds: undefined, latencyMs: undefined, out: undefined, cpuProf: undefined, install: true };
@@ -60,6 +60,7 @@ function sizes(small, rounds) {
 			scanExport: { scans: 2000, rounds: r },
 			n8nExport: { scans: 2000, rounds: r },
 			scmBulk: { codes: 10, largeCodes: 150, rounds: r, baselineRounds: 1 },
+			scmCareful: { codes: 20, conditions: ['calm'] },
 			storm: { scans: 12000, rounds: r },
 			triggerIdle: { newScans: 1500, idlePolls: 2 },
 			growth: { scans: [1000, 2000, 3000], rounds: 1 },
@@ -74,6 +75,8 @@ function sizes(small, rounds) {
 		n8nExport: { scans: 100_000, rounds: rounds ?? 5 },
 		// The one-request-per-code baseline is paced by the clock (100 s per 1,000 codes): one round.
 		scmBulk: { codes: 1000, largeCodes: 10_000, rounds: r, baselineRounds: 1 },
+		// Inside n8n: one `n8n execute` per variant and condition (12 runs of about 10 s).
+		scmCareful: { codes: 1000, conditions: ['calm', 'badRow', 'burst', 'burstFirst'] },
 		storm: { scans: 100_000, rounds: rounds ?? 5 },
 		triggerIdle: { newScans: 10_000, idlePolls: 5 },
 		growth: { scans: [10_000, 100_000, 300_000], rounds: Math.min(r, 2) },
@@ -134,6 +137,7 @@ async function main() {
 		growth: () => require('./scenarios/scan-export').growth,
 		n8nExport: () => require('./scenarios/n8n-export').n8nExport,
 		scmBulk: () => require('./scenarios/scm-bulk').scmBulk,
+		scmCareful: () => require('./scenarios/scm-careful').scmCareful,
 		storm: () => require('./scenarios/storm').storm,
 		triggerIdle: () => require('./scenarios/trigger-idle').triggerIdle,
 		memory: () => require('./scenarios/memory').memory,

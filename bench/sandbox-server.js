@@ -19,7 +19,24 @@ async function main() {
 			.map((code) => code.extended_id);
 		fs.writeFileSync(codesFile, JSON.stringify(codes));
 	}
+	// Bench-only questions about the sandbox's state that its API cannot answer cheaply:
+	// GET /codes-with?key=lot_number&value=X → {count} of codes carrying that SCM value.
+	const http = require('node:http');
+	const probe = http.createServer((req, res) => {
+		const url = new URL(req.url, 'http://localhost');
+		if (url.pathname !== '/codes-with') {
+			res.writeHead(404).end();
+			return;
+		}
+		const key = url.searchParams.get('key');
+		const value = url.searchParams.get('value');
+		const count = sandbox.state.codes.filter((code) => code.scm && code.scm[key] === value).length;
+		res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ count }));
+	});
+	await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
+	const probeUrl = `http://127.0.0.1:${probe.address().port}`;
 	const stop = async () => {
+		probe.close();
 		await sandbox.close();
 		process.exit(0);
 	};
@@ -29,7 +46,7 @@ async function main() {
 	process.stdin.on('end', stop);
 	process.stdin.on('error', stop);
 	process.stdin.resume();
-	process.stdout.write(`READY ${JSON.stringify({ baseUrl: sandbox.baseUrl, tokens: sandbox.tokens })}\n`);
+	process.stdout.write(`READY ${JSON.stringify({ baseUrl: sandbox.baseUrl, tokens: sandbox.tokens, probeUrl })}\n`);
 }
 
 main().catch((error) => {

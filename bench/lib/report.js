@@ -61,7 +61,29 @@ function renderTable(results) {
 		row(title, 'requests', n(x.node.requests), `${n(x.perItem.requests)} (one per code, 10/s)`, `${n(x.requestRatio, 1)}× fewer`, '≥ 50×', verdicts['scmBulk.requestRatio']);
 		row('', 'wall', s(x.node.wallMs), s(x.perItem.wallMs), `${n(x.wallRatio, 1)}× less`, '≥ 20×', verdicts['scmBulk.wallRatio']);
 		row('', '429s received', n(x.throttled), n(x.perItem.throttled), '', '0', verdicts['scmBulk.throttled']);
-		row(`   ${n(x.large.codes)} codes, our node alone`, 'wall / requests', `${s(x.large.wallMs)} / ${n(x.large.requests)}`, '', `${n(x.large.requestsPerSecond, 2)} req/s`, '', '');
+		for (const key of ['packed100', 'packed1000']) {
+			const p = x[key];
+			if (!p) continue;
+			row('', 'requests / wall / 429s', `${n(x.node.requests)} / ${s(x.node.wallMs)} / ${n(x.node.throttled)}`, `${n(p.requests)} / ${s(p.wallMs)} / ${n(p.throttled)} (Code node packs ${n(p.perBody)}, HTTP Request 10/s)`, `${n(p.wallRatio, 2)}× our wall`, 'reported', '');
+		}
+		row(`   ${n(x.large.codes)} codes`, 'wall / requests', `${s(x.large.wallMs)} / ${n(x.large.requests)}`, x.large.packed100 ? `${s(x.large.packed100.wallMs)} / ${n(x.large.packed100.requests)} (packs 100)` : '', `${n(x.large.requestsPerSecond, 2)} req/s (ours)`, '', '');
+	}
+	if (r.scmCareful) {
+		const x = r.scmCareful;
+		if (x.skipped) row('3b. SCM update inside n8n', 'skipped', x.skipped, '', '', 'reported', '');
+		else {
+			const names = { calm: 'calm', badRow: `row ${x.badRowIndex} bad`, burst: '429 burst at request 3', burstFirst: '429 burst at request 1' };
+			const cell = (v) => (v ? `${v.status}: ${n(v.written)} written, ${n(v.reportedUpdated)} reported, ${n(v.outputItems)} items out, ${n(v.requests)} req (${n(v.throttled)} × 429)` : '');
+			let first = true;
+			for (const condition of ['calm', 'badRow', 'burst', 'burstFirst']) {
+				const c = x[condition];
+				if (!c) continue;
+				for (const key of ['packed100', 'packed1000']) {
+					row(first ? `3b. SCM update inside n8n ${x.n8nVersion}, ${n(x.codes)} codes` : '', `${names[condition]}, vs packs ${key === 'packed100' ? 100 : '1,000'}`, cell(c.ours), cell(c[key]), `unaccounted ${n(c.ours.unaccounted)} vs ${n(c[key].unaccounted)}`, 'reported', '');
+					first = false;
+				}
+			}
+		}
 	}
 	if (r.storm) {
 		const x = r.storm;

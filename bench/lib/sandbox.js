@@ -61,6 +61,12 @@ function startSandboxProcess(options) {
 				addScans: (spec) => control(baseUrl, 'POST', 'scans', spec),
 				reset: () => control(baseUrl, 'POST', 'reset'),
 				state: () => control(baseUrl, 'GET', 'state'),
+				/** How many codes carry SCM field `key` = `value` now (bench/sandbox-server.js's probe). */
+				async codesWith(key, value) {
+					const response = await fetch(`${info.probeUrl}/codes-with?${new URLSearchParams({ key, value })}`);
+					if (!response.ok) throw new Error(`sandbox probe: ${response.status}`);
+					return (await response.json()).count;
+				},
 				async close() {
 					if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
 					await exited;

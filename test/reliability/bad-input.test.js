@@ -103,7 +103,7 @@ describe('a file over 100 MB held in memory', () => {
 		const { error } = await runNode({ type: 'scantrustCodeUpload', parameters: fromFile, credentials: sandboxCredential(sandbox), input: [{ json: {}, binary: { data: { data, mimeType: 'text/csv', fileName: 'huge.csv' } } }] });
 		expect(error.message).toMatch(/Item 0: "Input Binary Field" holds a file of 100\.0 MB; Scantrust accepts files of up to 100 MB/);
 		expect(apiEntries(sandbox)).toEqual([]);
-		record('input', { kind: 'File', scenario: 'over 100 MB in memory (base64, no metadata)', item: 0, sent: 0, message: error.message });
+		record('input', { kind: 'File', scenario: 'over 100 MB in memory (base64, no metadata)', item: 0, sent: apiEntries(sandbox).length, message: error.message });
 	});
 });
 
@@ -162,7 +162,7 @@ describe('large inputs', () => {
 		const { error } = await runNode({ type: 'scantrustScmData', parameters: autoMap(), credentials: sandboxCredential(sandbox), input });
 		expect(error.message).toMatch(/Item 9999: "Extended ID" must not contain spaces/);
 		expect(apiEntries(sandbox)).toEqual([]);
-		record('input', { kind: 'Large input', scenario: '10,000 items, the last one bad', item: 9_999, sent: 0, ms: Date.now() - started, message: error.message });
+		record('input', { kind: 'Large input', scenario: '10,000 items, the last one bad', item: 9_999, sent: apiEntries(sandbox).length, ms: Date.now() - started, message: error.message });
 	});
 
 	test('20,000 items, a server-side rejection in batch 11: batches 1–10 applied, 11 not, 12–20 never sent, and the error says so', async () => {
@@ -191,6 +191,6 @@ describe('large inputs', () => {
 		expect(apiEntries(sandbox)).toHaveLength(1);
 		expect(sandbox.state.ingestions.filter((r) => r.status !== 'completed')).toEqual([]);
 		expect(sandbox.state.codes.some((c) => c.extended_id.startsWith('BIGUPLOAD-'))).toBe(false);
-		record('input', { kind: '100,000 items', scenario: 'Code Upload (items), 100,000 codes in one upload', item: 0, sent: 1, message: error.message });
+		record('input', { kind: '100,000 items', scenario: 'Code Upload (items), 100,000 codes in one upload', item: 0, sent: apiEntries(sandbox).length, message: error.message });
 	});
 });
