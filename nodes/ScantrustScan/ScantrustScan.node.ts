@@ -16,7 +16,9 @@ export class ScantrustScan implements INodeType {
 		name: 'scantrustScan',
 		icon: { light: 'file:../../icons/scantrust.svg', dark: 'file:../../icons/scantrust.dark.svg' },
 		group: ['input'],
-		version: 1,
+		// 1.1: Order (Newest First by default); version 1 keeps Oldest First.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"]}}',
 		description: 'Export Scantrust scan data: who scanned which code, where, and what Scantrust concluded',
 		defaults: { name: 'Scantrust Scan' },

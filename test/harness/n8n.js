@@ -158,7 +158,7 @@ function nodeDefinition(type, parameters, options = {}) {
 		id: 'node-under-test',
 		name: options.name ?? 'Scantrust',
 		type: `${pkg.name}.${type}`,
-		typeVersion: 1,
+		typeVersion: options.typeVersion ?? 1,
 		position: [0, 0],
 		parameters,
 		credentials: { scantrustApi: { id: options.credentialId ?? 'cred-1', name: 'Scantrust test' } },
@@ -180,9 +180,10 @@ async function runNode({
 	errorOutput = false,
 	credentialId,
 	workflowSettings = {},
+	typeVersion,
 }) {
 	await ensureBinaryData();
-	const node = nodeDefinition(type, parameters, { continueOnFail, errorOutput, credentialId });
+	const node = nodeDefinition(type, parameters, { continueOnFail, errorOutput, credentialId, typeVersion });
 	const workflow = new Workflow({
 		id: 'test-workflow',
 		nodes: [node],

@@ -6,20 +6,44 @@ import { readLimit, returnAllOrLimit } from '../../shared/descriptions';
 import {
 	readScanFilters,
 	resolveScanProduct,
-	SCAN_EXPORT_PATH,
-	SCANS_DOWNLOAD,
 	scanFilterProperties,
 } from '../../shared/scanFilters';
 import type { FilterProblem } from '../../shared/scanFilters';
-import { paginate } from '../../shared/transport';
-import { SCAN_PAGE_SIZE } from '../../shared/transport/constants';
+import { DEFAULT_PARALLEL_WINDOWS, exportScans, MAX_PARALLEL_WINDOWS } from '../../shared/scanExport';
+import type { ScanOrder } from '../../shared/scanExport';
 import { invalid } from '../../shared/validate';
 import { outputAsProperties, readOutputAs, scansToFile } from '../helpers/outputAs';
 
 const PRESET_TIMEFRAMES = ['1d', '1w', '1m', '1y'];
 
+const ORDER_OPTIONS = [
+	{ name: 'Newest First', value: 'newest', description: 'The most recent scan first; a Limit keeps the newest scans' },
+	{ name: 'Oldest First', value: 'oldest', description: 'The earliest scan first; a Limit keeps the oldest scans' },
+];
+const ORDER_DESCRIPTION =
+	'In which order the scans come out (by the time they were scanned, whatever order Scantrust lists them in), and which end a Limit keeps';
+
 const properties: INodeProperties[] = [
 	...returnAllOrLimit({}, 'scans'),
+	// Version 1 workflows were saved when the export came out oldest first: they keep that order.
+	{
+		displayName: 'Order',
+		name: 'order',
+		type: 'options',
+		default: 'oldest',
+		options: ORDER_OPTIONS,
+		description: ORDER_DESCRIPTION,
+		displayOptions: { show: { '@version': [1] } },
+	},
+	{
+		displayName: 'Order',
+		name: 'order',
+		type: 'options',
+		default: 'newest',
+		options: ORDER_OPTIONS,
+		description: ORDER_DESCRIPTION,
+		displayOptions: { show: { '@version': [{ _cnd: { gte: 1.1 } }] } },
+	},
 	{
 		displayName: 'Time Range',
 		name: 'timeRange',
@@ -65,14 +89,63 @@ const properties: INodeProperties[] = [
 	},
 	...scanFilterProperties({}),
 	...outputAsProperties,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Windows Read in Parallel',
+				name: 'parallelWindows',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: MAX_PARALLEL_WINDOWS },
+				default: DEFAULT_PARALLEL_WINDOWS,
+				description:
+					'The time range is read as separate time windows, this many at once (kept under Scantrust’s limit of 3,000 requests per minute). 1 reads one page after the other.',
+			},
+		],
+	},
 ];
 
 export const description = updateDisplayOptions({ show: { operation: ['getMany'] } }, properties);
 
-/** The time part of the query: `timeframe`, or `date_from`/`date_to` as exact UTC instants. */
-function timeQuery(context: IExecuteFunctions, itemIndex: number): IDataObject {
+const DAY_MS = 86_400_000;
+
+/** The time range to export, as [from, to) in epoch milliseconds. */
+interface TimeRange {
+	fromMs: number;
+	toMs: number;
+}
+
+/** "That long before now", with calendar months and years (as Scantrust's `timeframe` counts them). */
+function timeframeStart(count: number, unit: string, now: number): number {
+	const date = new Date(now);
+	if (unit === 'y') date.setUTCFullYear(date.getUTCFullYear() - count);
+	else if (unit === 'm') date.setUTCMonth(date.getUTCMonth() - count);
+	else date.setTime(now - count * (unit === 'w' ? 7 : 1) * DAY_MS);
+	return date.getTime();
+}
+
+/**
+ * Where an open range ends: the end of today (UTC), which is what the export's own default
+ * `date_to` ("today") means, so a scan dated a little ahead of this host's clock still counts.
+ */
+function endOfToday(now: number): number {
+	return (Math.floor(now / DAY_MS) + 1) * DAY_MS;
+}
+
+/**
+ * The time range of the item. Preset and custom timeframes are counted here from now, so the
+ * range can be read in windows; a date range is taken in the workflow's time zone, To inclusive.
+ */
+function timeRange(context: IExecuteFunctions, itemIndex: number): TimeRange {
+	const now = Date.now();
 	const range = context.getNodeParameter('timeRange', itemIndex, '1w') as string;
-	if (PRESET_TIMEFRAMES.includes(range)) return { timeframe: range };
+	if (PRESET_TIMEFRAMES.includes(range)) {
+		return { fromMs: timeframeStart(1, range.slice(1), now), toMs: endOfToday(now) };
+	}
 	if (range === 'custom') {
 		const raw = String(context.getNodeParameter('timeframe', itemIndex, '') ?? '').trim();
 		// The older documentation wrote `-1y`; both forms mean "that long before now".
@@ -85,7 +158,7 @@ function timeQuery(context: IExecuteFunctions, itemIndex: number): IDataObject {
 				`must be a number and a unit d, w, m or y, e.g. 3w (got "${raw}")`,
 			);
 		}
-		return { timeframe: `${Number(match[1])}${match[2].toLowerCase()}` };
+		return { fromMs: timeframeStart(Number(match[1]), match[2].toLowerCase(), now), toMs: endOfToday(now) };
 	}
 	if (range !== 'dateRange') throw invalid(context, itemIndex, 'Time Range', `is not supported (got "${range}")`);
 
@@ -99,16 +172,34 @@ function timeQuery(context: IExecuteFunctions, itemIndex: number): IDataObject {
 	if (from === undefined) {
 		throw invalid(context, itemIndex, 'From', `must be a date and time like 2026-01-31T08:00:00 (got "${String(rawFrom)}")`);
 	}
-	const qs: IDataObject = { date_from: new Date(from).toISOString() };
-	if (rawTo !== '' && rawTo !== undefined && rawTo !== null) {
-		const to = parseUserDate(rawTo, timeZone);
-		if (to === undefined) {
-			throw invalid(context, itemIndex, 'To', `must be a date and time like 2026-01-31T18:00:00 (got "${String(rawTo)}")`);
-		}
-		if (to < from) throw invalid(context, itemIndex, 'To', 'is before "From"');
-		qs.date_to = new Date(to).toISOString();
+	if (rawTo === '' || rawTo === undefined || rawTo === null) return { fromMs: from, toMs: Math.max(from, endOfToday(now)) };
+	const to = parseUserDate(rawTo, timeZone);
+	if (to === undefined) {
+		throw invalid(context, itemIndex, 'To', `must be a date and time like 2026-01-31T18:00:00 (got "${String(rawTo)}")`);
 	}
-	return qs;
+	if (to < from) throw invalid(context, itemIndex, 'To', 'is before "From"');
+	// To is inclusive to the millisecond.
+	return { fromMs: from, toMs: to + 1 };
+}
+
+function readParallel(context: IExecuteFunctions, itemIndex: number): number {
+	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const parallel = Number(options.parallelWindows ?? DEFAULT_PARALLEL_WINDOWS);
+	if (!Number.isInteger(parallel) || parallel < 1 || parallel > MAX_PARALLEL_WINDOWS) {
+		throw invalid(
+			context,
+			itemIndex,
+			'Windows Read in Parallel',
+			`must be a whole number from 1 to ${MAX_PARALLEL_WINDOWS} (got "${String(options.parallelWindows)}")`,
+		);
+	}
+	return parallel;
+}
+
+function readOrder(context: IExecuteFunctions, itemIndex: number): ScanOrder {
+	const order = context.getNodeParameter('order', itemIndex, 'newest') as string;
+	if (order !== 'newest' && order !== 'oldest') throw invalid(context, itemIndex, 'Order', `is not supported (got "${order}")`);
+	return order;
 }
 
 function query(context: IExecuteFunctions, itemIndex: number) {
@@ -118,7 +209,13 @@ function query(context: IExecuteFunctions, itemIndex: number) {
 		context.getNodeParameter('filters', itemIndex, {}) as IDataObject,
 		problem,
 	);
-	return { ...filters, qs: { ...timeQuery(context, itemIndex), ...filters.qs }, problem };
+	return {
+		...filters,
+		range: timeRange(context, itemIndex),
+		order: readOrder(context, itemIndex),
+		parallel: readParallel(context, itemIndex),
+		problem,
+	};
 }
 
 export function validate(this: IExecuteFunctions, itemIndex: number): void {
@@ -131,29 +228,27 @@ export async function execute(
 	itemIndex: number,
 ): Promise<IDataObject[] | INodeExecutionData[]> {
 	const limit = readLimit(this, itemIndex);
-	const { qs, productSku, problem } = query(this, itemIndex);
+	const { qs, productSku, problem, range, order, parallel } = query(this, itemIndex);
 	if (productSku) qs.product = await resolveScanProduct.call(this, productSku, problem, itemIndex);
-	// Cursor mode: the documentation warns that the export's other pagination is inconsistent.
-	qs.page_mode = 'cursor';
 
-	const pages = paginate.call(this, {
-		path: SCAN_EXPORT_PATH,
+	// Read in time windows (nodes/shared/scanExport.ts): complete whatever order Scantrust lists
+	// scans in and however precisely it honours dates, handed out in the chosen order.
+	const batches = exportScans.call(this, {
 		qs,
+		from: range.fromMs * 1000,
+		to: range.toMs * 1000,
+		order,
 		limit,
-		pageSizeParam: 'page_size',
-		pageSize: SCAN_PAGE_SIZE,
+		parallel,
 		itemIndex,
-		permissions: SCANS_DOWNLOAD,
-		// Exports read on to the end: the next page is on its way while this one is parsed.
-		prefetch: true,
 	});
 	const output = readOutputAs(this, itemIndex);
-	if (output.mode === 'jsonLines') return await scansToFile(this, pages, output.property, itemIndex);
+	if (output.mode === 'jsonLines') return await scansToFile(this, batches, output.property, itemIndex);
 
 	// Scans go out as they arrive, one reference each: exports run to hundreds of thousands of scans.
 	const scans: IDataObject[] = [];
-	for await (const page of pages) {
-		for (let k = 0; k < page.length; k++) scans.push(page[k]);
+	for await (const batch of batches) {
+		for (let k = 0; k < batch.length; k++) scans.push(batch[k]);
 	}
 	return scans;
 }
