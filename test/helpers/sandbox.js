@@ -24,4 +24,26 @@ function apiRequests(sandbox, method, pathPart) {
 	);
 }
 
-module.exports = { useSandbox, apiRequests };
+/**
+ * The scan export's undocumented behaviours the nodes must be correct under (docs/sandbox-choices.md):
+ * {oldest, newest first} × {dates honoured to the second, by whole UTC day}. The three that are
+ * not the sandbox's default also shuffle every page (any order inside a page). The Scan and
+ * Trigger suites run once per variant; SCAN_EXPORT_VARIANT=newest-day (a name, or a comma list)
+ * runs only those, for a quick local run. CI runs all four.
+ */
+const SCAN_EXPORT_VARIANTS = [
+	{ name: 'oldest-second', scanOrder: 'oldest', scanDatePrecision: 'second', scanShuffle: false },
+	{ name: 'oldest-day', scanOrder: 'oldest', scanDatePrecision: 'day', scanShuffle: true },
+	{ name: 'newest-second', scanOrder: 'newest', scanDatePrecision: 'second', scanShuffle: true },
+	{ name: 'newest-day', scanOrder: 'newest', scanDatePrecision: 'day', scanShuffle: true },
+];
+
+function scanExportVariants() {
+	const only = (process.env.SCAN_EXPORT_VARIANT || '').split(',').filter(Boolean);
+	const chosen = only.length ? SCAN_EXPORT_VARIANTS.filter((v) => only.includes(v.name)) : SCAN_EXPORT_VARIANTS;
+	if (!chosen.length) throw new Error(`SCAN_EXPORT_VARIANT=${process.env.SCAN_EXPORT_VARIANT} names none of ${SCAN_EXPORT_VARIANTS.map((v) => v.name).join(', ')}`);
+	// jest's describe.each: [name, sandbox options].
+	return chosen.map(({ name, ...options }) => [name, options]);
+}
+
+module.exports = { useSandbox, apiRequests, scanExportVariants, SCAN_EXPORT_VARIANTS };

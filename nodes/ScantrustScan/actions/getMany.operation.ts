@@ -129,11 +129,13 @@ function timeframeStart(count: number, unit: string, now: number): number {
 }
 
 /**
- * Where an open range ends: the end of today (UTC), which is what the export's own default
- * `date_to` ("today") means, so a scan dated a little ahead of this host's clock still counts.
+ * Where an open range ends: now, and a minute more for a Scantrust clock a little ahead of this
+ * host's. (The export's own default `date_to`, "today", is not used: the empty rest of the day
+ * would be read as windows of its own.)
  */
-function endOfToday(now: number): number {
-	return (Math.floor(now / DAY_MS) + 1) * DAY_MS;
+const CLOCK_MARGIN_MS = 60_000;
+function openEnd(now: number): number {
+	return now + CLOCK_MARGIN_MS;
 }
 
 /**
@@ -144,7 +146,7 @@ function timeRange(context: IExecuteFunctions, itemIndex: number): TimeRange {
 	const now = Date.now();
 	const range = context.getNodeParameter('timeRange', itemIndex, '1w') as string;
 	if (PRESET_TIMEFRAMES.includes(range)) {
-		return { fromMs: timeframeStart(1, range.slice(1), now), toMs: endOfToday(now) };
+		return { fromMs: timeframeStart(1, range.slice(1), now), toMs: openEnd(now) };
 	}
 	if (range === 'custom') {
 		const raw = String(context.getNodeParameter('timeframe', itemIndex, '') ?? '').trim();
@@ -158,7 +160,7 @@ function timeRange(context: IExecuteFunctions, itemIndex: number): TimeRange {
 				`must be a number and a unit d, w, m or y, e.g. 3w (got "${raw}")`,
 			);
 		}
-		return { fromMs: timeframeStart(Number(match[1]), match[2].toLowerCase(), now), toMs: endOfToday(now) };
+		return { fromMs: timeframeStart(Number(match[1]), match[2].toLowerCase(), now), toMs: openEnd(now) };
 	}
 	if (range !== 'dateRange') throw invalid(context, itemIndex, 'Time Range', `is not supported (got "${range}")`);
 
@@ -172,7 +174,7 @@ function timeRange(context: IExecuteFunctions, itemIndex: number): TimeRange {
 	if (from === undefined) {
 		throw invalid(context, itemIndex, 'From', `must be a date and time like 2026-01-31T08:00:00 (got "${String(rawFrom)}")`);
 	}
-	if (rawTo === '' || rawTo === undefined || rawTo === null) return { fromMs: from, toMs: Math.max(from, endOfToday(now)) };
+	if (rawTo === '' || rawTo === undefined || rawTo === null) return { fromMs: from, toMs: Math.max(from, openEnd(now)) };
 	const to = parseUserDate(rawTo, timeZone);
 	if (to === undefined) {
 		throw invalid(context, itemIndex, 'To', `must be a date and time like 2026-01-31T18:00:00 (got "${String(rawTo)}")`);

@@ -1,8 +1,13 @@
-// The Scan node end to end: n8n-core's WorkflowExecute runs it against the sandbox's scan export.
+// The Scan node end to end: n8n-core's WorkflowExecute runs it against the sandbox's scan export,
+// once under each of the export's plausible behaviours (order × date precision, pages shuffled;
+// see scanExportVariants in test/helpers/sandbox.js).
 const { runNode, sandboxCredential } = require('../../harness/n8n');
-const { useSandbox, apiRequests } = require('../../helpers/sandbox');
+const { useSandbox, apiRequests, scanExportVariants } = require('../../helpers/sandbox');
 
-const getSandbox = useSandbox();
+const DAY = 86_400_000;
+
+describe.each(scanExportVariants())('scan export %s', (variant, sandboxOptions) => {
+const getSandbox = useSandbox(sandboxOptions);
 let sandbox;
 beforeEach(() => {
 	sandbox = getSandbox();
@@ -18,91 +23,146 @@ const scans = (parameters, extra = {}) =>
 		input: extra.input,
 		continueOnFail: extra.continueOnFail,
 		workflowSettings: extra.workflowSettings,
+		typeVersion: extra.typeVersion ?? 1.1,
 	});
 const all = (parameters) => scans({ returnAll: true, timeRange: '1y', ...parameters });
+const uuids = (items) => items.map((item) => item.json.scan.uuid);
+
+/** The sandbox's scans dated in [fromMs, toMs), oldest first by (datetime, uuid): what an export must return. */
+function expectedScans(fromMs, toMs = Infinity) {
+	const store = sandbox.state.scans;
+	const out = [];
+	for (let i = store.lowerBound(fromMs); i < store.length && store.ts[i] < toMs; i++) out.push(store.uuidOf(store.sid[i]));
+	return out;
+}
+/** The earliest `date_from` the export was asked for. */
+const earliestDateFrom = () => scanRequests().map((r) => r.query.date_from).filter(Boolean).sort()[0];
 
 describe('Get Many', () => {
-	test('exports with cursor pagination, one item per scan, paired with the input item', async () => {
+	test('exports with cursor pagination in time windows, one item per scan, newest first, paired with the input item', async () => {
 		const { items, error } = await scans({ returnAll: true, timeRange: '1w' });
 		expect(error).toBeUndefined();
 		expect(items.length).toBeGreaterThan(0);
 		expect(items[0].json).toHaveProperty('scan.uuid');
 		expect(items[0].json).toHaveProperty('code.extended_id');
 		expect(items.every((item) => item.pairedItem.item === 0)).toBe(true);
-		const [request] = scanRequests();
-		expect(request.query).toEqual({ page_mode: 'cursor', timeframe: '1w', page_size: '1000' });
+		for (const request of scanRequests().filter((r) => !r.query.cursor)) {
+			expect(request.query).toEqual({
+				page_mode: 'cursor',
+				page_size: '1000',
+				date_from: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/),
+				date_to: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/),
+			});
+		}
 		const times = items.map((item) => item.json.scan.datetime);
-		expect([...times].sort()).toEqual(times);
-	});
-
-	test('Return All follows `next` over several pages of 1000', async () => {
-		sandbox.addScans({ count: 2500 });
-		const since = Date.now() - 86_400_000;
-		const store = sandbox.state.scans;
-		const expected = store.length - store.lowerBound(since);
-		sandbox.clearLog();
-		const { items, error } = await scans({ returnAll: true, timeRange: '1d' });
-		expect(error).toBeUndefined();
-		// Scans keep their own time; a few seeded ones near the day's edge may fall either side.
-		expect(Math.abs(items.length - expected)).toBeLessThanOrEqual(1);
-		expect(new Set(items.map((item) => item.json.scan.uuid)).size).toBe(items.length);
-		const requests = scanRequests();
-		expect(requests).toHaveLength(Math.ceil(items.length / 1000));
-		expect(requests.length).toBeGreaterThanOrEqual(3);
-		// Every page after the first is the `next` link as given: it carries the cursor.
-		expect(requests.slice(1).every((r) => typeof r.query.cursor === 'string')).toBe(true);
-	});
-
-	test('Limit stops early: only the pages it needs, and a small limit asks for a small page', async () => {
-		sandbox.addScans({ count: 2500 });
-		sandbox.clearLog();
-		const big = await scans({ returnAll: false, limit: 1500, timeRange: '1d' });
-		expect(big.items).toHaveLength(1500);
-		expect(scanRequests()).toHaveLength(2);
-		sandbox.clearLog();
-		const small = await scans({ returnAll: false, limit: 5, timeRange: '1d' });
-		expect(small.items).toHaveLength(5);
-		expect(scanRequests()).toHaveLength(1);
-		expect(scanRequests()[0].query.page_size).toBe('5');
+		expect([...times].sort().reverse()).toEqual(times);
+		expect(uuids(items)).toEqual(expectedScans(Date.now() - 7 * DAY).reverse());
 	});
 
 	test.each([
-		['Last Day', '1d'],
-		['Last Month', '1m'],
-		['Last Year', '1y'],
-	])('time range %s sends timeframe=%s', async (_, value) => {
-		await scans({ returnAll: false, limit: 1, timeRange: value });
-		expect(scanRequests()[0].query.timeframe).toBe(value);
+		['Newest First', 'newest'],
+		['Oldest First', 'oldest'],
+	])('Return All, %s: every scan of the range exactly once, in that order (equal times by uuid)', async (_, order) => {
+		const at = Date.now() - 3_600_000;
+		sandbox.addScans({ count: 1200, at });
+		sandbox.addScans({ count: 1300 });
+		const since = Date.now() - DAY;
+		const expected = expectedScans(since);
+		sandbox.clearLog();
+		const { items, error } = await scans({ returnAll: true, timeRange: 'dateRange', dateFrom: new Date(since).toISOString(), order });
+		expect(error).toBeUndefined();
+		expect(uuids(items)).toEqual(order === 'oldest' ? expected : [...expected].reverse());
+		// Some windows took several pages: every page after a window's first is its `next` link as given.
+		const followUps = scanRequests().filter((r) => r.query.cursor);
+		expect(followUps.length).toBeGreaterThanOrEqual(2);
+		expect(scanRequests().every((r) => r.status === 200)).toBe(true);
+	});
+
+	test.each([
+		['Newest First', 'newest'],
+		['Oldest First', 'oldest'],
+	])('Limit, %s: takes that end of the range, and reads only the windows it needs', async (_, order) => {
+		sandbox.addScans({ count: 2500 });
+		const expected = expectedScans(Date.now() - DAY);
+		const wanted = order === 'oldest' ? expected : [...expected].reverse();
+		sandbox.clearLog();
+		const big = await scans({ returnAll: false, limit: 1500, timeRange: '1d', order });
+		expect(uuids(big.items)).toEqual(wanted.slice(0, 1500));
+		const bigRequests = scanRequests().length;
+		sandbox.clearLog();
+		const small = await scans({ returnAll: false, limit: 5, timeRange: '1d', order });
+		expect(uuids(small.items)).toEqual(wanted.slice(0, 5));
+		// Newest first, the scans made just now are in the first, smallest window.
+		if (order === 'newest') expect(scanRequests().length).toBeLessThanOrEqual(4);
+		expect(scanRequests().length).toBeLessThanOrEqual(bigRequests + 8);
+	});
+
+	test('a version 1 node (saved before Order existed) keeps Oldest First', async () => {
+		const { items } = await scans({ returnAll: false, limit: 20, timeRange: '1y' }, { typeVersion: 1 });
+		expect(uuids(items)).toEqual(expectedScans(0).slice(0, 20));
+	});
+
+	test('windows read one at a time give the same scans in the same order', async () => {
+		const { items: parallel } = await all({ order: 'oldest' });
+		const { items: serial } = await all({ order: 'oldest', options: { parallelWindows: 1 } });
+		expect(uuids(serial)).toEqual(uuids(parallel));
+		expect(uuids(serial)).toEqual(expectedScans(0));
+	});
+
+	test('a 429 burst mid-export is waited out: same scans, none twice', async () => {
+		sandbox.faults.set({ throttle: { nth: [3], durationMs: 300, retryAfter: 1 }, path: '/dashboard/scans/' });
+		const { items, error } = await all({ order: 'oldest' });
+		expect(error).toBeUndefined();
+		expect(scanRequests().some((r) => r.status === 429)).toBe(true);
+		expect(uuids(items)).toEqual(expectedScans(0));
+	});
+
+	test.each([
+		['Last Day', '1d', DAY],
+		['Last Week', '1w', 7 * DAY],
+		['Last Year', '1y', 365 * DAY],
+	])('time range %s reads from that long ago up to now', async (_, value, spanMs) => {
+		const started = Date.now();
+		await scans({ returnAll: true, timeRange: value });
+		const from = Date.parse(earliestDateFrom());
+		expect(from).toBeGreaterThanOrEqual(started - spanMs - 2 * DAY);
+		expect(from).toBeLessThanOrEqual(Date.now() - spanMs + 1000);
+		const latestTo = scanRequests().map((r) => r.query.date_to).filter(Boolean).sort().pop();
+		// Up to now, with a minute for a Scantrust clock ahead of this one (rounded up to the second).
+		expect(Date.parse(latestTo)).toBeGreaterThanOrEqual(started + 60_000);
+		expect(Date.parse(latestTo)).toBeLessThanOrEqual(Date.now() + 61_000);
 	});
 
 	test('a custom timeframe is normalised (the older "-3w" form too)', async () => {
-		await scans({ returnAll: false, limit: 1, timeRange: 'custom', timeframe: ' -3W ' });
-		expect(scanRequests()[0].query.timeframe).toBe('3w');
+		const started = Date.now();
+		const { error } = await scans({ returnAll: false, limit: 1, timeRange: 'custom', timeframe: ' -3W ' });
+		expect(error).toBeUndefined();
+		await scans({ returnAll: true, timeRange: 'custom', timeframe: ' -3W ' });
+		const from = Date.parse(earliestDateFrom());
+		expect(Math.abs(from - (started - 21 * DAY))).toBeLessThan(60_000);
 	});
 
-	test('a date range goes out as exact UTC instants; results stay inside it', async () => {
-		const from = new Date(Date.now() - 30 * 86_400_000).toISOString();
-		const to = new Date(Date.now() - 10 * 86_400_000).toISOString();
-		const { items } = await all({ timeRange: 'dateRange', dateFrom: from, dateTo: to });
-		expect(scanRequests()[0].query).toMatchObject({ date_from: from, date_to: to });
-		expect(scanRequests()[0].query.timeframe).toBeUndefined();
+	test('a date range: covering dates go out, results stay inside it (To inclusive)', async () => {
+		const from = new Date(Date.now() - 30 * DAY).toISOString();
+		const to = new Date(Date.now() - 10 * DAY).toISOString();
+		const { items } = await all({ timeRange: 'dateRange', dateFrom: from, dateTo: to, order: 'oldest' });
+		expect(earliestDateFrom()).toBe(`${from.slice(0, 19)}Z`);
 		expect(items.length).toBeGreaterThan(0);
-		expect(items.every((i) => i.json.scan.datetime >= from.slice(0, 19) && i.json.scan.datetime <= to)).toBe(true);
+		expect(uuids(items)).toEqual(expectedScans(Date.parse(from), Date.parse(to) + 1));
 	});
 
 	test.each([
 		// The instants are worked out by hand, not by code like the node's.
-		['America/New_York', '2026-01-15T00:00:00', '2026-01-15T05:00:00.000Z'], // EST, UTC−5
-		['America/New_York', '2026-07-15T00:00:00', '2026-07-15T04:00:00.000Z'], // EDT, UTC−4
-		['Asia/Kolkata', '2026-01-15T00:00:00', '2026-01-14T18:30:00.000Z'], // UTC+5:30
-		['America/New_York', '2026-03-08T03:30:00', '2026-03-08T07:30:00.000Z'], // an hour after the switch to EDT
+		['America/New_York', '2026-01-15T00:00:00', '2026-01-15T05:00:00Z'], // EST, UTC−5
+		['America/New_York', '2026-07-15T00:00:00', '2026-07-15T04:00:00Z'], // EDT, UTC−4
+		['Asia/Kolkata', '2026-01-15T00:00:00', '2026-01-14T18:30:00Z'], // UTC+5:30
+		['America/New_York', '2026-03-08T03:30:00', '2026-03-08T07:30:00Z'], // an hour after the switch to EDT
 	])('a picked date without offset is read in the workflow time zone (%s, %s)', async (timezone, picked, expected) => {
 		await scans(
-			{ returnAll: false, limit: 1, timeRange: 'dateRange', dateFrom: picked },
+			{ returnAll: false, limit: 1, timeRange: 'dateRange', dateFrom: picked, order: 'oldest' },
 			{ workflowSettings: { timezone } },
 		);
 		expect(scanRequests()[0].query.date_from).toBe(expected);
-		expect(scanRequests()[0].query.date_to).toBeUndefined();
 	});
 
 	test.each([
@@ -113,6 +173,8 @@ describe('Get Many', () => {
 		['a timeframe without unit', { timeRange: 'custom', timeframe: '3' }, /"Timeframe" must be a number and a unit/],
 		['a zero timeframe', { timeRange: 'custom', timeframe: '0d' }, /"Timeframe" must be a number and a unit/],
 		['an unknown timeframe unit', { timeRange: 'custom', timeframe: '2h' }, /"Timeframe" must be a number and a unit/],
+		['no windows at all', { timeRange: '1d', options: { parallelWindows: 0 } }, /"Windows Read in Parallel" must be a whole number from 1 to 16/],
+		['an unknown order', { timeRange: '1d', order: 'random' }, /"Order" is not supported/],
 	])('%s is refused before any request', async (_, parameters, pattern) => {
 		const { error } = await scans({ returnAll: true, ...parameters });
 		expect(error.message).toMatch(pattern);
@@ -237,7 +299,8 @@ describe('filters', () => {
 		});
 		expect(scanRequests()[0].query).toEqual({
 			page_mode: 'cursor',
-			timeframe: '1y',
+			date_from: expect.any(String),
+			date_to: expect.any(String),
 			page_size: '1000',
 			campaign_id: String(product.campaign),
 			product: String(product.id),
@@ -281,6 +344,8 @@ describe('errors', () => {
 		const failed = items.filter((i) => i.pairedItem.item === 1);
 		expect(failed).toHaveLength(1);
 		expect(failed[0].json.error).toMatch(/Item 1: "Timeframe" must be a number and a unit/);
-		expect(scanRequests()).toHaveLength(1);
+		expect(scanRequests().length).toBeGreaterThanOrEqual(1);
+		expect(scanRequests().every((r) => r.query.page_mode === 'cursor')).toBe(true);
 	});
+});
 });
