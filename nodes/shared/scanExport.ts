@@ -270,10 +270,12 @@ export function planWindows(
 	const span = to - from;
 	if (span <= 0) return [];
 	const seconds = Math.ceil(span / SECOND_US);
+	// Cuts on whole seconds: a window's `date_to` is then exactly the next one's `date_from`.
+	const base = Math.floor(from / SECOND_US) * SECOND_US;
 	const cuts: number[] = [];
 	if (options.limit === undefined) {
 		const count = Math.max(1, Math.min(options.parallel * 4, seconds));
-		for (let k = 1; k < count; k++) cuts.push(from + Math.round((seconds * k) / count) * SECOND_US);
+		for (let k = 1; k < count; k++) cuts.push(base + Math.round((seconds * k) / count) * SECOND_US);
 	} else {
 		// From the wanted end: 1/1024 of the range (at least a second), then doubling.
 		let width = Math.max(1, Math.floor(seconds / 1024));
@@ -285,7 +287,8 @@ export function planWindows(
 		}
 		const offsets = cuts.splice(0);
 		for (const offset of offsets) {
-			cuts.push(options.order === 'newest' ? to - offset * SECOND_US : from + offset * SECOND_US);
+			const end = Math.ceil(to / SECOND_US) * SECOND_US;
+			cuts.push(options.order === 'newest' ? end - offset * SECOND_US : base + offset * SECOND_US);
 		}
 		cuts.sort((a, b) => a - b);
 	}
