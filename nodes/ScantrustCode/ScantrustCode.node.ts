@@ -8,6 +8,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { searchProducts } from '../shared/listSearch';
 import { runOperation } from '../shared/router';
+import { getScmFields, searchCampaigns } from '../shared/scmMapper';
 import { operations, properties } from './actions';
 
 export class ScantrustCode implements INodeType {
@@ -16,7 +17,9 @@ export class ScantrustCode implements INodeType {
 		name: 'scantrustCode',
 		icon: { light: 'file:../../icons/scantrust.svg', dark: 'file:../../icons/scantrust.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 2: Update Fields picks the campaign's SCM fields in a resource mapper (1: keys typed by hand; saved workflows keep it)
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"]}}',
 		description: 'Activate, deactivate, blacklist and reassign Scantrust codes, write their fields, export code data',
 		defaults: { name: 'Scantrust Code' },
@@ -28,7 +31,7 @@ export class ScantrustCode implements INodeType {
 		properties,
 	};
 
-	methods = { listSearch: { searchProducts } };
+	methods = { listSearch: { searchProducts, searchCampaigns }, resourceMapping: { getScmFields } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await runOperation.call(this, operations);

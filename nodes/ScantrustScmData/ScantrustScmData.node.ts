@@ -7,6 +7,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { runOperation } from '../shared/router';
+import { getScmFields, searchCampaigns } from '../shared/scmMapper';
 import { operations, properties } from './actions';
 
 export class ScantrustScmData implements INodeType {
@@ -15,7 +16,9 @@ export class ScantrustScmData implements INodeType {
 		name: 'scantrustScmData',
 		icon: { light: 'file:../../icons/scantrust.svg', dark: 'file:../../icons/scantrust.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 2: the campaign's SCM fields are picked in a resource mapper (1: keys typed by hand; saved workflows keep it)
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"]}}',
 		description: 'Write supply-chain (SCM) data to Scantrust codes, in batches or as a background task',
 		defaults: { name: 'Scantrust SCM Data' },
@@ -25,6 +28,8 @@ export class ScantrustScmData implements INodeType {
 		credentials: [{ name: 'scantrustApi', required: true }],
 		properties,
 	};
+
+	methods = { listSearch: { searchCampaigns }, resourceMapping: { getScmFields } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await runOperation.call(this, operations);

@@ -19,6 +19,8 @@ import { apiError, renderFieldErrors } from './transport/errors';
 export interface ScmUpdate extends CodeSelector {
 	itemIndex: number;
 	data: IDataObject;
+	/** found while reading the item (a date sent as is, a column left out); put into its output item */
+	warnings?: string[];
 }
 
 export interface ScmBatchOptions {
@@ -86,7 +88,23 @@ export async function updateCodesInBatches(
 			pending = outcome.accepted;
 		}
 	}
+	addWarningHint(this, output);
 	return output;
+}
+
+/**
+ * Items with warnings still succeed (the update went through), so n8n would show the run as plain
+ * green: a hint above the output says how many items to look at.
+ */
+function addWarningHint(context: IExecuteFunctions, output: INodeExecutionData[]): void {
+	const warned = output.filter((item) => !item.error && Array.isArray(item.json.warnings) && item.json.warnings.length);
+	if (!warned.length || typeof context.addExecutionHints !== 'function') return;
+	const first = (warned[0].json.warnings as string[])[0];
+	context.addExecutionHints({
+		message: `${warned.length} of ${output.length} items have warnings (see "warnings" in each item), e.g. ${first}`,
+		type: 'warning',
+		location: 'outputPane',
+	});
 }
 
 /** Consecutive updates with the same data key, at most `size` per batch (`data_key` is per request). */
@@ -204,6 +222,8 @@ function resultItem(update: ScmUpdate, written: IDataObject | undefined): INodeE
 	else if (fieldsNotWritten.length) {
 		json.reason = `Not written: ${fieldsNotWritten.join(', ')}. Scantrust discards fields that are not set up in the code’s campaign.`;
 	}
+	const warnings = [...(update.warnings ?? []), ...(codeFound && fieldsNotWritten.length ? [json.reason as string] : [])];
+	if (warnings.length) json.warnings = warnings;
 	return { json, pairedItem: { item: update.itemIndex } };
 }
 

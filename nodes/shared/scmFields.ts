@@ -11,12 +11,13 @@ import { codeIdentifier, fieldKey, integerInRange, invalid } from './validate';
 export const SCM_UPLOAD_PERMISSIONS = ['codes_view', 'scm_bulk_edit', 'scm_code_edit', 'product_view'];
 
 /** Keys that select a code; the SCM upload never writes them. */
-const CODE_KEYS = ['extended_id', 'serial_number'];
+export const CODE_KEYS = ['extended_id', 'serial_number'];
 
 /** Special SCM fields with built-in behaviour (SPEC); checked here because a bad value fails a whole batch. */
 const ACTIVATION_STATUS = 'activation_status';
 const BLACKLIST_REASON = 'blacklist_reason';
 const PRODUCT = 'product';
+export const SPECIAL_FIELDS = [PRODUCT, ACTIVATION_STATUS, BLACKLIST_REASON];
 
 /** The documented blacklist reasons (H-BL); 0 "None" is left out: it is not a reason to blacklist. */
 export const BLACKLIST_REASONS = [
@@ -246,7 +247,7 @@ function checkSpecialField(context: IExecuteFunctions, itemIndex: number, key: s
 }
 
 /** Adds one field to `data` after the checks every mapping mode shares. */
-function addField(
+export function addScmField(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	data: IDataObject,
@@ -294,7 +295,7 @@ export function readScmData(
 					'is not a valid SCM field key (letters, digits, "_" or "-"); rename it or add it to "Input Fields to Ignore"',
 				);
 			}
-			addField(context, itemIndex, data, name, raw, options.emptyValues);
+			addScmField(context, itemIndex, data, name, raw, options.emptyValues);
 		}
 	} else {
 		const rows = context.getNodeParameter('fields.field', itemIndex, []) as IDataObject[];
@@ -305,7 +306,7 @@ export function readScmData(
 			if (neverWritten.has(key)) throw invalid(context, itemIndex, label, `"${key}" selects codes and cannot be written`);
 			if (listed.has(key)) throw invalid(context, itemIndex, label, `"${key}" is listed twice`);
 			listed.add(key);
-			addField(context, itemIndex, data, key, row.value, options.emptyValues);
+			addScmField(context, itemIndex, data, key, row.value, options.emptyValues);
 		});
 	}
 

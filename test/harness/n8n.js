@@ -158,6 +158,7 @@ function nodeDefinition(type, parameters, options = {}) {
 		id: 'node-under-test',
 		name: options.name ?? 'Scantrust',
 		type: `${pkg.name}.${type}`,
+		// Tests run version 1 unless they ask for another (`typeVersion`): saved workflows keep theirs.
 		typeVersion: options.typeVersion ?? 1,
 		position: [0, 0],
 		parameters,
@@ -236,6 +237,8 @@ async function runNode({
 		items: outputs[0] ?? [],
 		errorItems: outputs[1] ?? [],
 		outputs,
+		// the execution hints n8n shows above the output (addExecutionHints)
+		hints: taskData?.hints ?? [],
 		error: taskData?.error ?? run.data.resultData.error,
 	};
 }
@@ -294,4 +297,18 @@ async function runListSearch({ type, method, filter, paginationToken, credential
 	return await nodeType.methods.listSearch[method].call(context, filter, paginationToken);
 }
 
-module.exports = { runListSearch, stub, loadNode, nodeTypes, runNode, runPoll, sandboxCredential, ROOT, pkg };
+/**
+ * Calls a node's resource-mapper method (what the editor calls to list the fields of a
+ * "resourceMapper" parameter) through n8n-core's LoadOptionsContext.
+ */
+async function runResourceMapping({ type, method, credentials, parameters = {}, typeVersion = 2 }) {
+	const node = nodeDefinition(type, parameters, { typeVersion });
+	const workflow = new Workflow({ id: 'resource-mapping', nodes: [node], connections: {}, nodeTypes, active: false, settings: {} });
+	const additionalData = stub({ currentNodeParameters: parameters });
+	additionalData.credentialsHelper = new TestCredentialsHelper(credentials);
+	const context = new LoadOptionsContext(workflow, workflow.getNode(node.name), additionalData, 'parameters.columns');
+	const nodeType = nodeTypes.getByNameAndVersion(node.type, typeVersion);
+	return await nodeType.methods.resourceMapping[method].call(context);
+}
+
+module.exports = { runListSearch, runResourceMapping, stub, loadNode, nodeTypes, runNode, runPoll, sandboxCredential, ROOT, pkg };

@@ -1,17 +1,34 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import { emptyValuesOption, fieldMappingProperties, readCodeSelector, readScmData } from '../../shared/scmFields';
-import { codeUpdateDescription, updateCodes, validateCodeUpdate } from '../helpers/codeUpdate';
+import { emptyValuesOption, fieldMappingProperties, readCodeSelector, readScmData, SPECIAL_FIELDS } from '../../shared/scmFields';
+import { campaignLocator, mapperOptions, readMappedScmData, scmColumnsProperty, usesScmMapper } from '../../shared/scmMapper';
+import { dateWarnings } from '../../shared/scmValues';
+import { codeUpdateDescription, sendCodeUpdates, validateCodeUpdate } from '../helpers/codeUpdate';
 
-export const description = codeUpdateDescription('updateFields', fieldMappingProperties(), [emptyValuesOption]);
+/** Version 1: field keys typed by hand (kept for saved workflows); version 2: picked from the campaign. */
+const v1 = { show: { '@version': [1] } };
+const v2 = { show: { '@version': [{ _cnd: { gte: 2 } }] } };
 
-function data(context: IExecuteFunctions, itemIndex: number): IDataObject {
+export const description: INodeProperties[] = [
+	...updateDisplayOptions(v1, codeUpdateDescription('updateFields', fieldMappingProperties(), [emptyValuesOption])),
+	...updateDisplayOptions(
+		v2,
+		codeUpdateDescription('updateFields', [campaignLocator, scmColumnsProperty], [...mapperOptions, emptyValuesOption]),
+	),
+];
+
+function data(context: IExecuteFunctions, itemIndex: number): { data: IDataObject; warnings: string[] } {
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	return readScmData(context, itemIndex, {
+	const emptyValues = String(options.emptyValues ?? 'skip');
+	const selectorKey = readCodeSelector(context, itemIndex).dataKey;
+	if (usesScmMapper(context)) return readMappedScmData(context, itemIndex, { emptyValues, selectorKey });
+	const written = readScmData(context, itemIndex, {
 		mappingMode: context.getNodeParameter('mappingMode', itemIndex, 'defineBelow') as string,
-		emptyValues: String(options.emptyValues ?? 'skip'),
-		selectorKey: readCodeSelector(context, itemIndex).dataKey,
+		emptyValues,
+		selectorKey,
 	});
+	return { data: written, warnings: dateWarnings(written, SPECIAL_FIELDS) };
 }
 
 export function validate(this: IExecuteFunctions, itemIndex: number): void {
@@ -20,5 +37,6 @@ export function validate(this: IExecuteFunctions, itemIndex: number): void {
 }
 
 export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<INodeExecutionData[]> {
-	return await updateCodes.call(this, itemIndexes, (i) => data(this, i));
+	const updates = itemIndexes.map((itemIndex) => ({ ...readCodeSelector(this, itemIndex), itemIndex, ...data(this, itemIndex) }));
+	return await sendCodeUpdates.call(this, updates);
 }

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { updateCodesInBatches } from '../../shared/scmBatch';
+import type { ScmUpdate } from '../../shared/scmBatch';
 import { batchSizeOption, codeSelectorProperties, readBatchSize, readCodeSelector } from '../../shared/scmFields';
 
 /**
@@ -49,8 +50,13 @@ export async function updateCodes(
 		itemIndex,
 		data: dataFor(itemIndex),
 	}));
+	return await sendCodeUpdates.call(this, updates);
+}
+
+/** Sends updates already read (with their warnings), in batches of the node's batch size. */
+export async function sendCodeUpdates(this: IExecuteFunctions, updates: ScmUpdate[]): Promise<INodeExecutionData[]> {
 	return await updateCodesInBatches.call(this, updates, {
-		batchSize: readBatchSize(this, itemIndexes[0]),
+		batchSize: readBatchSize(this, updates[0]?.itemIndex ?? 0),
 		timeoutHint: () => TIMEOUT_HINT,
 	});
 }

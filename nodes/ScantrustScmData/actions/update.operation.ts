@@ -3,6 +3,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { updateCodesInBatches } from '../../shared/scmBatch';
 import type { ScmUpdate } from '../../shared/scmBatch';
+import { campaignLocator, mapperOptions, readMappedScmData, scmColumnsProperty, usesScmMapper } from '../../shared/scmMapper';
+import { dateWarnings } from '../../shared/scmValues';
 import {
 	batchSizeOption,
 	codeSelectorProperties,
@@ -11,11 +13,17 @@ import {
 	readBatchSize,
 	readCodeSelector,
 	readScmData,
+	SPECIAL_FIELDS,
 } from '../../shared/scmFields';
+
+/** Node version 1: field keys typed by hand (kept for saved workflows). */
+const v1 = { displayOptions: { show: { '@version': [1] } } };
+/** Node version 2: the campaign's fields picked in a resource mapper. */
+const v2 = { displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } } };
 
 const properties: INodeProperties[] = [
 	...codeSelectorProperties({ allowScmField: true, displayName: 'Data Key' }),
-	...fieldMappingProperties(),
+	...updateDisplayOptions(v1.displayOptions, fieldMappingProperties()),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -23,6 +31,18 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [batchSizeOption, emptyValuesOption],
+		...v1,
+	},
+	{ ...campaignLocator, ...v2 },
+	{ ...scmColumnsProperty, ...v2 },
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [batchSizeOption, ...mapperOptions, emptyValuesOption],
+		...v2,
 	},
 ];
 
@@ -31,12 +51,18 @@ export const description = updateDisplayOptions({ show: { operation: ['update'] 
 function readUpdate(context: IExecuteFunctions, itemIndex: number): ScmUpdate {
 	const selector = readCodeSelector(context, itemIndex);
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const emptyValues = String(options.emptyValues ?? 'skip');
+	if (usesScmMapper(context)) {
+		const { data, warnings } = readMappedScmData(context, itemIndex, { emptyValues, selectorKey: selector.dataKey });
+		return { ...selector, itemIndex, data, warnings };
+	}
 	const data = readScmData(context, itemIndex, {
 		mappingMode: context.getNodeParameter('mappingMode', itemIndex, 'defineBelow') as string,
-		emptyValues: String(options.emptyValues ?? 'skip'),
+		emptyValues,
 		selectorKey: selector.dataKey,
 	});
-	return { ...selector, itemIndex, data };
+	// Version 1 always sent such dates as they are; it keeps doing so, and now says so.
+	return { ...selector, itemIndex, data, warnings: dateWarnings(data, SPECIAL_FIELDS) };
 }
 
 /**

@@ -53,6 +53,8 @@ describe('updateCodesInBatches', () => {
 				fieldsWritten: ['lot_number'],
 				fieldsNotWritten: ['farm'],
 				reason: 'Not written: farm. Scantrust discards fields that are not set up in the code’s campaign.',
+				// a field not written is a warning: the item is not plain success
+				warnings: ['Not written: farm. Scantrust discards fields that are not set up in the code’s campaign.'],
 			},
 			// another spelling on the server side: its list is trusted
 			{ extended_id: 'B', updated: true, codeFound: true, fieldsWritten: ['activation_status'], fieldsNotWritten: [] },
@@ -63,6 +65,7 @@ describe('updateCodesInBatches', () => {
 				fieldsWritten: [],
 				fieldsNotWritten: ['lot_number'],
 				reason: 'Not written: lot_number. Scantrust discards fields that are not set up in the code’s campaign.',
+				warnings: ['Not written: lot_number. Scantrust discards fields that are not set up in the code’s campaign.'],
 			},
 		]);
 		expect(out.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
