@@ -11,7 +11,7 @@ const { startSandbox } = require('../../sandbox');
 const { createN8n, packPackage } = require('./n8n.js');
 const { sandboxCredentialData, runTriggerScenario, triggerSummary } = require('./lib/scenarios.js');
 
-jest.setTimeout(300000);
+jest.setTimeout(600000);
 
 let sandbox;
 let n8n;
