@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { UserError } from 'n8n-workflow';
 
-import { checkBaseUrl, PRODUCTION_BASE_URL, STAGING_BASE_URL } from '../nodes/shared/baseUrl';
+import { checkBaseUrl, CREDENTIAL_TEST_BASE_URL, PRODUCTION_BASE_URL, STAGING_BASE_URL } from '../nodes/shared/baseUrl';
 import type { ScantrustCredentialData } from '../nodes/shared/baseUrl';
 
 export class ScantrustApi implements ICredentialType {
@@ -85,7 +85,7 @@ export class ScantrustApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: `={{ $credentials.environment === "custom" ? $credentials.baseUrl : ($credentials.environment === "staging" ? "${STAGING_BASE_URL}" : "${PRODUCTION_BASE_URL}") }}`,
+			baseURL: CREDENTIAL_TEST_BASE_URL,
 			url: '/api/v2/me/',
 			method: 'GET',
 		},

@@ -16,6 +16,9 @@
 //   --scan-page-latency-ms N            SANDBOX_SCAN_PAGE_LATENCY_MS server time per export page
 // and the code export's:
 //   --export-id-lists                   SANDBOX_EXPORT_ID_LISTS=1   extended_id=a,b read as a list
+// the SCM upload's and the code upload's:
+//   --scm-item-errors list|indexed      SANDBOX_SCM_ITEM_ERRORS     per-item 400 errors' shape
+//   --no-ingestion-templates            SANDBOX_INGESTION_TEMPLATES=0  GET ingestion/templates/ answers 404
 // They can be changed while it runs: POST /__sandbox/config {"scanOrder": "newest", "exportIdLists": true, ...}.
 
 const { startSandbox } = require('./index');
@@ -28,11 +31,11 @@ const num = (v) => (v === undefined || v === '' ? undefined : Number(v));
 function parseFlags(argv) {
   /** @type {Record<string, string>} */
   const flags = {};
-  const known = ['--scan-order', '--scan-shuffle', '--scan-date-precision', '--scan-page-latency-ms', '--export-id-lists'];
+  const known = ['--scan-order', '--scan-shuffle', '--scan-date-precision', '--scan-page-latency-ms', '--export-id-lists', '--scm-item-errors', '--no-ingestion-templates'];
   for (let i = 0; i < argv.length; i++) {
     const [name, inline] = argv[i].split('=', 2);
     if (!known.includes(name)) throw new Error(`unknown option ${argv[i]} (known: ${known.join(', ')})`);
-    if (name === '--scan-shuffle' || name === '--export-id-lists') flags[name] = inline ?? '1';
+    if (name === '--scan-shuffle' || name === '--export-id-lists' || name === '--no-ingestion-templates') flags[name] = inline ?? '1';
     else {
       const value = inline ?? argv[++i];
       if (value === undefined) throw new Error(`${name} needs a value`);
@@ -46,6 +49,7 @@ async function main() {
   const flags = parseFlags(process.argv.slice(2));
   const shuffle = flags['--scan-shuffle'] ?? env.SANDBOX_SCAN_SHUFFLE;
   const idLists = flags['--export-id-lists'] ?? env.SANDBOX_EXPORT_ID_LISTS;
+  const templates = flags['--no-ingestion-templates'] !== undefined ? '0' : env.SANDBOX_INGESTION_TEMPLATES;
   const quiet = env.SANDBOX_QUIET === '1';
   const sandbox = await startSandbox({
     host: env.SANDBOX_HOST || '127.0.0.1',
@@ -66,6 +70,8 @@ async function main() {
     publicOrigin: env.SANDBOX_PUBLIC_ORIGIN || null,
     throttle: env.SANDBOX_THROTTLE !== '0',
     exportIdLists: idLists === undefined ? undefined : !['0', 'false', ''].includes(idLists),
+    scmItemErrors: /** @type {any} */ (flags['--scm-item-errors'] ?? env.SANDBOX_SCM_ITEM_ERRORS) || undefined,
+    ingestionTemplates: templates === undefined ? undefined : !['0', 'false', ''].includes(templates),
     onLog: quiet ? undefined : (e) => {
       const q = new URLSearchParams(e.query).toString();
       const status = e.dropped ? 'DROPPED' : e.status === null ? 'HANG' : e.status;

@@ -38,6 +38,9 @@ const ROUTE_MODULES = ['products', 'scans', 'scm', 'codes', 'workorders', 'inges
  * @property {string | null} [publicOrigin] origin used in absolute next/previous links
  * @property {boolean} [throttle] enforce the documented rate limits (default true)
  * @property {boolean} [exportIdLists] the code export reads `extended_id=a,b` / `serial_number=a,b` as a list (default false: one literal ID)
+ * @property {'list' | 'indexed'} [scmItemErrors] the SCM sync upload's per-item 400 errors: a list aligned with
+ *   the items (default) or an object keyed by item index (DRF's ListField shape)
+ * @property {boolean} [ingestionTemplates] offer `GET ingestion/templates/` (default true; false: Django's 404)
  * @property {(entry: any) => void} [onLog] called with each request-log entry
  * @property {number} [logLimit] oldest log entries are dropped beyond this (default 100000)
  * @property {number} [exportRows] when above 0, every code export is that many synthetic rows,
@@ -47,6 +50,7 @@ const ROUTE_MODULES = ['products', 'scans', 'scm', 'codes', 'workorders', 'inges
 /** The scan export's undocumented behaviours the sandbox can switch between (docs/sandbox-choices.md). */
 const SCAN_ORDERS = ['oldest', 'newest'];
 const SCAN_DATE_PRECISIONS = ['second', 'day'];
+const SCM_ITEM_ERRORS = ['list', 'indexed'];
 
 /**
  * @param {string} name
@@ -82,6 +86,8 @@ function normalizeOptions(o) {
     publicOrigin: o.publicOrigin ? String(o.publicOrigin).replace(/\/+$/, '') : null,
     throttle: o.throttle ?? true,
     exportIdLists: o.exportIdLists ?? false,
+    scmItemErrors: checkChoice('scmItemErrors', o.scmItemErrors ?? 'list', SCM_ITEM_ERRORS),
+    ingestionTemplates: o.ingestionTemplates ?? true,
     onLog: o.onLog,
     logLimit: o.logLimit ?? 100000,
     exportRows: Math.max(0, o.exportRows ?? 0),
@@ -235,6 +241,8 @@ async function startSandbox(options = {}) {
     scanShuffle: opts.scanShuffle, scanDatePrecision: opts.scanDatePrecision, jobDelayMs: opts.jobDelayMs, liveScansPerMinute: opts.liveScansPerMinute,
     liveScanLagMs: opts.liveScanLagMs, throttle: opts.throttle, publicOrigin: opts.publicOrigin,
     exportIdLists: opts.exportIdLists,
+    scmItemErrors: opts.scmItemErrors,
+    ingestionTemplates: opts.ingestionTemplates,
     exportRows: opts.exportRows,
   });
 
@@ -277,6 +285,7 @@ async function startSandbox(options = {}) {
     setOptions(o) {
       if (o.scanOrder !== undefined) checkChoice('scanOrder', o.scanOrder, SCAN_ORDERS);
       if (o.scanDatePrecision !== undefined) checkChoice('scanDatePrecision', o.scanDatePrecision, SCAN_DATE_PRECISIONS);
+      if (o.scmItemErrors !== undefined) checkChoice('scmItemErrors', o.scmItemErrors, SCM_ITEM_ERRORS);
       for (const k of /** @type {(keyof ReturnType<typeof config>)[]} */ (Object.keys(config()))) {
         if (o[k] !== undefined) /** @type {any} */ (opts)[k] = k === 'publicOrigin' && o[k] ? String(o[k]).replace(/\/+$/, '') : o[k];
       }

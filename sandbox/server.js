@@ -239,6 +239,9 @@ function createApiServer(rt, routes) {
 
     // Django's URL resolver and APPEND_SLASH.
     const match = matchRoute(compiled, path);
+    // An endpoint the sandbox is told this server does not offer (`offered: rt => false`) is
+    // answered like any unknown path: Django's HTML 404.
+    if (match && match.route.offered && !match.route.offered(rt)) return send(404, DJANGO_404);
     if (!match) {
       if (!path.endsWith('/') && matchRoute(compiled, path + '/')) {
         // Django's CommonMiddleware redirects (301, relative Location) for every method

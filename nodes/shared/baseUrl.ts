@@ -82,11 +82,25 @@ function fromUrl(parsed: URL): ResolvedBaseUrl {
 /**
  * Maps any URL the API hands back (a `next` link, possibly with another scheme or host, as the
  * documentation's own examples show) onto the configured base URL: only its `/api/v2/...` path
- * and query survive, so the token is only ever sent where the user pointed the credential.
+ * and query survive, so the token is only ever sent where the user pointed the credential. A
+ * link that already carries the configured path prefix (a gateway such as `…/api/scantrust`,
+ * whose own path contains `/api/`) loses that prefix first, so it is never doubled.
  */
 export function rebaseApiUrl(base: ResolvedBaseUrl, link: string): string {
 	const parsed = new URL(link, `${base.url}/`);
-	const apiIndex = parsed.pathname.indexOf('/api/');
-	const path = apiIndex >= 0 ? parsed.pathname.slice(apiIndex) : parsed.pathname;
+	let path = parsed.pathname;
+	if (base.pathPrefix && path.startsWith(`${base.pathPrefix}/`)) path = path.slice(base.pathPrefix.length);
+	const apiIndex = path.indexOf(API_ROOT) >= 0 ? path.indexOf(API_ROOT) : path.indexOf('/api/');
+	if (apiIndex > 0) path = path.slice(apiIndex);
 	return `${base.url}${path}${parsed.search}`;
 }
+
+/** The API's root path, which every request path starts with. */
+const API_ROOT = '/api/v2/';
+
+/**
+ * The credential test's base URL as an n8n expression: the same origin and prefix as
+ * {@link checkBaseUrl} gives the nodes (a custom URL pasted with its `/api/v2` root loses it), so
+ * the test calls `/api/v2/me/` where the nodes call their endpoints.
+ */
+export const CREDENTIAL_TEST_BASE_URL = `={{ $credentials.environment === "custom" ? String($credentials.baseUrl ?? "").trim().replace(/[/]+$/, "").replace(/[/]api[/]v2$/, "") : ($credentials.environment === "staging" ? "${STAGING_BASE_URL}" : "${PRODUCTION_BASE_URL}") }}`;

@@ -157,9 +157,13 @@ export function asNodeError(
 	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 }
 
-/** The error item continue-on-fail puts out: routed to the error output by n8n, paired with its input. */
+/**
+ * The error item continue-on-fail puts out: routed to the error output by n8n, paired with its
+ * input, and naming that input in `context.itemIndex`. One error shared by several items (a
+ * failed batch) is copied per item, so each item's error names its own index.
+ */
 export function errorItem(context: IExecuteFunctions, error: unknown, itemIndex: number): INodeExecutionData {
-	const nodeError = asNodeError(context, error, itemIndex);
+	const nodeError = forItem(asNodeError(context, error, itemIndex), itemIndex);
 	return {
 		json: {
 			error: nodeError.message,
@@ -168,4 +172,13 @@ export function errorItem(context: IExecuteFunctions, error: unknown, itemIndex:
 		error: nodeError,
 		pairedItem: { item: itemIndex },
 	};
+}
+
+function forItem<E extends NodeApiError | NodeOperationError>(error: E, itemIndex: number): E {
+	if (error.context.itemIndex === itemIndex) return error;
+	const copy = Object.assign(Object.create(Object.getPrototypeOf(error) as object) as E, error);
+	copy.message = error.message;
+	copy.stack = error.stack;
+	copy.context = { ...error.context, itemIndex };
+	return copy;
 }

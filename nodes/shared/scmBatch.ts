@@ -164,16 +164,17 @@ async function sendBatch(
 
 	if (response.status === 400) {
 		const body = (response.body && typeof response.body === 'object' ? response.body : {}) as JsonObject;
-		const perItem = Array.isArray(body.items) && body.items.length === batch.length ? body.items : undefined;
+		const perItem = itemErrors(body.items, batch.length);
 		const rejected: Rejection[] = [];
 		const accepted: ScmUpdate[] = [];
 		batch.forEach((update, position) => {
-			const entry = perItem?.[position];
+			const entry = perItem?.get(position);
 			const problems = renderFieldErrors(entry);
 			if (problems.length) rejected.push({ update, problems, body: entry as JsonObject });
 			else accepted.push(update);
 		});
 		if (rejected.length) return { kind: 'rejected', rejected, accepted, body };
+		const unreadable = body.items !== undefined && perItem === undefined && !isFieldMessages(body.items);
 		const error = apiError(this.getNode(), {
 			status: 400,
 			body,
@@ -181,13 +182,44 @@ async function sendBatch(
 			path: SYNC_PATH,
 			itemIndex,
 			permissions: SCM_UPLOAD_PERMISSIONS,
+			hint: unreadable
+				? `Scantrust rejected items of this batch, but its per-item errors came in a shape the node cannot match to the ${batch.length} items sent (neither a list of ${batch.length} entries nor an object keyed by item index), so every item of the batch is reported as not applied and none was sent again.`
+				: undefined,
 		});
+		if (unreadable) error.message = `${error.message}: not applied; its per-item errors could not be matched to the items`;
 		return { kind: 'failed', error, notApplied: true };
 	}
 
 	const answer = (response.body ?? {}) as IDataObject;
 	const written = answer.items && typeof answer.items === 'object' ? (answer.items as IDataObject) : undefined;
 	return { kind: 'applied', written };
+}
+
+/**
+ * Per-item errors of a 400, by position in the batch, in either of DRF's shapes: a list aligned
+ * with the items (`[{}, {"product": [...]}, {}]`, a nested serializer with many=True) or, for a
+ * ListField, an object keyed by index holding the failing items only (`{"1": {"product": [...]}}`).
+ * Undefined when the errors cannot be matched to the items.
+ */
+function itemErrors(items: unknown, count: number): Map<number, unknown> | undefined {
+	if (Array.isArray(items)) {
+		if (items.length !== count || isFieldMessages(items)) return undefined;
+		return new Map(items.map((entry, position) => [position, entry]));
+	}
+	if (!items || typeof items !== 'object') return undefined;
+	const entries = Object.entries(items as JsonObject);
+	const byIndex = new Map<number, unknown>();
+	for (const [key, entry] of entries) {
+		const position = /^\d+$/.test(key) ? Number(key) : NaN;
+		if (!(position < count)) return undefined;
+		byIndex.set(position, entry);
+	}
+	return byIndex.size ? byIndex : undefined;
+}
+
+/** `["Ensure this field has no more than 1000 elements."]`: an error about the list itself, not its items. */
+function isFieldMessages(value: unknown): boolean {
+	return Array.isArray(value) && value.length > 0 && value.every((entry) => typeof entry === 'string');
 }
 
 /**

@@ -363,6 +363,8 @@ module.exports = (rt) => {
     },
     {
       path: '/api/v2/ingestion/templates/',
+      // Not in Scantrust's documentation (seen in client code only): a server may not have it.
+      offered: (/** @type {any} */ rt) => rt.options.ingestionTemplates,
       methods: {
         GET: {
           perms: PERMS.ingestionView,

@@ -80,7 +80,20 @@ module.exports = (rt) => [
             if (Object.keys(e).length) anyItemError = true;
             return e;
           });
-          if (anyItemError) throw badRequest({ items: itemErrors });
+          // DRF reports list items' errors either as a list aligned with the items (a nested
+          // serializer with many=True) or, for a ListField, as an object keyed by index with the
+          // failing items only. Which one Scantrust uses is not documented: `scmItemErrors`.
+          if (anyItemError) {
+            if (ctx.rt.options.scmItemErrors === 'indexed') {
+              /** @type {Record<string, unknown>} */
+              const byIndex = {};
+              itemErrors.forEach((/** @type {any} */ e, /** @type {number} */ i) => {
+                if (Object.keys(e).length) byIndex[String(i)] = e;
+              });
+              throw badRequest({ items: byIndex });
+            }
+            throw badRequest({ items: itemErrors });
+          }
 
           // Lookups by an SCM field are slow; with the scmSlow fault they take
           // items × msPerItem and, past the gateway timeout, end in a 504 with nothing applied.

@@ -86,3 +86,47 @@ test.each([
 	);
 	expect(resolved).toBe(expected);
 });
+
+describe('the credential test calls the same place the nodes do', () => {
+	const { Workflow } = require('n8n-workflow');
+	const { nodeTypes } = require('../harness/n8n');
+	const { useSandbox } = require('../helpers/sandbox');
+	const getSandbox = useSandbox();
+
+	/**
+	 * The test request's URL as n8n builds it: the baseURL expression resolved over $credentials,
+	 * then joined with the url the way axios joins them (the base's path is kept).
+	 */
+	function testUrl(credentials) {
+		const node = { id: 'c', name: 'Credential test', type: 'n8n-nodes-scantrust.scantrustProduct', typeVersion: 1, position: [0, 0], parameters: {} };
+		const workflow = new Workflow({ id: 'credential-test', nodes: [node], connections: {}, nodeTypes, active: false, settings: {} });
+		const { baseURL, url } = credential.test.request;
+		const base = workflow.expression.getSimpleParameterValue(node, baseURL, 'internal', { $credentials: credentials }, undefined, '');
+		return `${String(base).replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`;
+	}
+
+	test.each([
+		['https://gw.example.com/scantrust', 'https://gw.example.com/scantrust/api/v2/me/'],
+		['https://gw.example.com/scantrust/', 'https://gw.example.com/scantrust/api/v2/me/'],
+		['https://gw.example.com/scantrust/api/v2', 'https://gw.example.com/scantrust/api/v2/me/'],
+		['https://gw.example.com/api/v2/', 'https://gw.example.com/api/v2/me/'],
+		['https://gw.example.com/api/scantrust', 'https://gw.example.com/api/scantrust/api/v2/me/'],
+	])('custom base URL %s → %s', (baseUrl, expected) => {
+		expect(testUrl({ environment: 'custom', baseUrl, token: TOKEN })).toBe(expected);
+	});
+
+	test('production and staging', () => {
+		expect(testUrl({ environment: 'production' })).toBe('https://api.scantrust.com/api/v2/me/');
+		expect(testUrl({ environment: 'staging' })).toBe('https://api.staging.scantrust.io/api/v2/me/');
+	});
+
+	test('a base URL ending in /api/v2 passes the test against the sandbox', async () => {
+		const sandbox = getSandbox();
+		const credentials = { environment: 'custom', baseUrl: `${sandbox.baseUrl}/api/v2`, token: sandbox.tokens.full };
+		const url = testUrl(credentials);
+		const request = await credential.authenticate(credentials, { url, method: 'GET', headers: {} });
+		const response = await fetch(url, { headers: request.headers });
+		expect(response.status).toBe(200);
+		expect(new URL(url).pathname).toBe('/api/v2/me/');
+	});
+});

@@ -349,6 +349,66 @@ describe('update', () => {
 			expect([0, 1, 4].map((i) => targets[i].scm.lot_number)).toEqual(['W-0', 'W-1', 'W-4']);
 		});
 
+		test('continue on fail: each item of a failed batch has its own error naming its own item', async () => {
+			sandbox.faults.set({ errors: { status: 502, nth: [2], method: 'POST', path: '/scm/upload/' } });
+			const targets = five();
+			const input = targets.map((c, i) => ({ json: { ext: c.extended_id, lot: `E-${i}` } }));
+			const { items } = await scm(updateLots({ batchSize: 2 }), { input, continueOnFail: true });
+			expect(items[2].error).toBeDefined();
+			expect(items[3].error).toBeDefined();
+			expect(items[2].error).not.toBe(items[3].error);
+			expect(items[2].error.context.itemIndex).toBe(2);
+			expect(items[3].error.context.itemIndex).toBe(3);
+			expect(items[3].error.message).toBe(items[2].error.message);
+			expect(items[3].error.httpCode).toBe('502');
+		});
+
+		describe.each(['list', 'indexed'])('per-item errors in DRF\'s %s shape', (shape) => {
+			beforeEach(() => sandbox.setOptions({ scmItemErrors: shape }));
+			afterEach(() => sandbox.setOptions({ scmItemErrors: 'list' }));
+			const withTwoBad = (targets) =>
+				targets.map((c, i) => ({ json: { ext: c.extended_id, lot: `S-${i}`, product: i === 1 || i === 3 ? 'NO-SUCH-SKU' : 'AD-GENERIC' } }));
+
+			test('continue on fail: the rejected items are paired errors, the others are sent again and applied', async () => {
+				const targets = five();
+				const { items } = await scm({ ...parameters, options: { batchSize: 5 } }, { input: withTwoBad(targets), continueOnFail: true });
+				expect(items.map((i) => i.pairedItem.item)).toEqual([0, 1, 2, 3, 4]);
+				const byItem = new Map(items.map((i) => [i.pairedItem.item, i]));
+				for (const i of [1, 3]) {
+					expect(byItem.get(i).json.error).toMatch(/product: Product "NO-SUCH-SKU" does not exist/);
+					expect(byItem.get(i).error.context.itemIndex).toBe(i);
+				}
+				for (const i of [0, 2, 4]) {
+					expect(byItem.get(i).json.updated).toBe(true);
+					expect(targets[i].scm.lot_number).toBe(`S-${i}`);
+				}
+				expect(targets[1].scm.lot_number).not.toBe('S-1');
+				expect(uploads().map((e) => e.status)).toEqual([400, 200]);
+			});
+
+			test('the sandbox answers in this shape', async () => {
+				const [good, bad] = five();
+				const response = await fetch(`${sandbox.apiUrl}/scm/upload/`, {
+					method: 'POST',
+					headers: { Authorization: `UAT ${sandbox.tokens.full}`, 'Content-Type': 'application/json' },
+					body: JSON.stringify({ data_key: 'extended_id', items: [{ extended_id: good.extended_id }, { extended_id: bad.extended_id, product: 'NO-SUCH-SKU' }] }),
+				});
+				expect(response.status).toBe(400);
+				const { items } = await response.json();
+				if (shape === 'list') expect(items).toEqual([{}, { product: [expect.any(String)] }]);
+				else expect(items).toEqual({ 1: { product: [expect.any(String)] } });
+			});
+
+			test('without continue on fail: the error names the first rejected item; nothing was applied', async () => {
+				const targets = five();
+				const before = targets.map((c) => c.scm.lot_number);
+				const { error } = await scm({ ...parameters, options: { batchSize: 5 } }, { input: withTwoBad(targets) });
+				expect(error.message).toMatch(/rejected 2 of 5 items in batch 1 of 1/);
+				expect(error.context.itemIndex).toBe(1);
+				expect(targets.map((c) => c.scm.lot_number)).toEqual(before);
+			});
+		});
+
 		test('an answer that never came: the error says the batch may or may not be applied', async () => {
 			sandbox.faults.set({ errors: { status: 500, nth: [2], method: 'POST', path: '/scm/upload/' } });
 			const targets = five();

@@ -82,3 +82,61 @@ test('a token without the view permission gets the 403 explained', async () => {
 	}).catch((e) => e);
 	expect(error.httpCode).toBe('403');
 });
+
+describe('a filter keeps what the server found', () => {
+	test('work orders found by their remarks (not shown in the label) stay in the list', async () => {
+		const sandbox = getSandbox();
+		const target = sandbox.state.workorders.find((w) => !w.is_archived && w.remarks);
+		const word = target.remarks.split(' ').find((w) => !target.reference.toLowerCase().includes(w.toLowerCase()));
+		const page = await search('scantrustWorkOrder', 'searchWorkOrders', word);
+		expect(page.results.map((r) => r.value)).toContain(String(target.id));
+		expect(page.results.length).toBeGreaterThan(0);
+	});
+
+	test('brands found by their reference stay in the list', async () => {
+		const brand = getSandbox().state.brands[1];
+		const page = await search('scantrustProduct', 'searchBrands', brand.reference);
+		expect(page.results.map((r) => r.value)).toEqual([String(brand.id)]);
+	});
+
+	test('a search of several words, in another order than the name, finds the entry', async () => {
+		const sandbox = getSandbox();
+		const target = sandbox.state.workorders.find((w) => !w.is_archived && w.remarks.split(' ').length >= 3);
+		const words = target.remarks.split(' ');
+		const page = await search('scantrustWorkOrder', 'searchWorkOrders', `${words[words.length - 1]} ${words[0]}`);
+		expect(page.results.map((r) => r.value)).toContain(String(target.id));
+		const products = await search('scantrustProduct', 'searchProducts', `${sandbox.state.products[3].sku} ${sandbox.state.products[3].name.split(' ')[0]}`);
+		expect(products.results.map((r) => r.value)).toContain(String(sandbox.state.products[3].id));
+	});
+
+	test('a list filtered here never hands the editor an empty page while more pages follow', async () => {
+		// Upload records are filtered here (the sandbox ignores `search` on them, as Scantrust may):
+		// the only match is the oldest record, behind a full page of newer ones.
+		const oldest = await startUpload('Needle in the records', 'LS-N');
+		for (let i = 0; i < 55; i++) await startUpload(`Other upload ${i}`, `LS-O${i}`);
+		let token;
+		const seen = [];
+		do {
+			const page = await search('scantrustCodeUpload', 'searchIngestionRecords', 'needle records', token);
+			if (page.paginationToken) expect(page.results.length).toBeGreaterThan(0);
+			seen.push(...page.results.map((r) => r.value));
+			token = page.paginationToken;
+		} while (token);
+		expect(seen).toEqual([oldest]);
+	});
+});
+
+test('an upload template list the server does not offer (404) says so in the list and points to By Key', async () => {
+	const sandbox = getSandbox();
+	sandbox.setOptions({ ingestionTemplates: false });
+	try {
+		const page = await search('scantrustCodeUpload', 'searchIngestionTemplates');
+		expect(page.results).toHaveLength(1);
+		expect(page.results[0].name).toMatch(/offers no list here \(GET \/api\/v2\/ingestion\/templates\/ answered 404\): choose "By Key"/);
+		expect(page.paginationToken).toBeUndefined();
+		const direct = await fetch(`${sandbox.apiUrl}/ingestion/templates/`, { headers: { Authorization: `UAT ${sandbox.tokens.full}` } });
+		expect(direct.status).toBe(404);
+	} finally {
+		sandbox.setOptions({ ingestionTemplates: true });
+	}
+});

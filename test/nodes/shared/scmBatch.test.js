@@ -113,4 +113,41 @@ describe('updateCodesInBatches', () => {
 		expect(byItem[0]).toMatch(/extended_id "A": product: bad too/);
 		expect(byItem[2]).toMatch(/Not applied: Scantrust rejected this item’s batch twice/);
 	});
+
+	test('continue on fail: a batch refused as a whole gives each item its own error object with its own item index', async () => {
+		const ctx = context([{ status: 403, body: { detail: 'You do not have permission to perform this action.' } }], true);
+		const out = await updateCodesInBatches.call(ctx, [update(4, 'A'), update(5, 'B'), update(6, 'C')], { ...options, batchSize: 3 });
+		expect(out.map((o) => o.pairedItem.item)).toEqual([4, 5, 6]);
+		expect(out.map((o) => o.error.context.itemIndex)).toEqual([4, 5, 6]);
+		expect(new Set(out.map((o) => o.error)).size).toBe(3);
+		expect(out.every((o) => o.error.httpCode === '403')).toBe(true);
+	});
+
+	test.each([
+		['a list aligned with the items', { items: [{}, { product: ['bad'] }, {}] }],
+		['an object keyed by index (ListField)', { items: { 1: { product: ['bad'] } } }],
+	])('per-item errors as %s: the rejected item is an error, the others are sent again', async (_, body) => {
+		const ctx = context([{ status: 400, body }, { status: 200, body: { items: { A: ['lot_number'], C: ['lot_number'] } } }], true);
+		const out = await updateCodesInBatches.call(ctx, [update(0, 'A'), update(1, 'B'), update(2, 'C')], { ...options, batchSize: 3 });
+		expect(ctx.calls[1].body.items.map((i) => i.extended_id)).toEqual(['A', 'C']);
+		const byItem = new Map(out.map((o) => [o.pairedItem.item, o]));
+		expect(byItem.get(1).json.error).toMatch(/extended_id "B": product: bad/);
+		expect(byItem.get(0).json.updated).toBe(true);
+		expect(byItem.get(2).json.updated).toBe(true);
+	});
+
+	test.each([
+		['a list of another length', { items: [{ product: ['bad'] }] }],
+		['an object with keys that are not item indexes', { items: { B: { product: ['bad'] } } }],
+		['an index past the batch', { items: { 7: { product: ['bad'] } } }],
+	])('per-item errors in a shape the node cannot read (%s): the whole batch is "not applied", saying why', async (_, body) => {
+		const ctx = context([{ status: 400, body }], true);
+		const out = await updateCodesInBatches.call(ctx, [update(0, 'A'), update(1, 'B'), update(2, 'C')], { ...options, batchSize: 3 });
+		expect(ctx.calls).toHaveLength(1);
+		expect(out.map((o) => o.pairedItem.item)).toEqual([0, 1, 2]);
+		for (const o of out) {
+			expect(o.json.error).toMatch(/not applied; its per-item errors could not be matched to the items/);
+			expect(o.error.description).toMatch(/neither a list of 3 entries nor an object keyed by item index/);
+		}
+	});
 });

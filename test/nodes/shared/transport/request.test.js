@@ -399,6 +399,21 @@ describe('base URL', () => {
 		expect(ctx.calls).toHaveLength(0);
 	});
 
+	test.each([
+		['the backend\'s own link', 'http://backend.internal/api/v2/products/?offset=20&limit=20'],
+		['the gateway\'s link, prefix included', 'https://gw.example.com/api/scantrust/api/v2/products/?offset=20&limit=20'],
+	])('a gateway whose path contains /api/ (…/api/scantrust): %s is rebased without doubling the prefix', async (_, next) => {
+		const ctx = fakeContext([ok], { baseUrl: 'https://gw.example.com/api/scantrust' });
+		await apiCall.call(ctx, { method: 'GET', path: next });
+		expect(ctx.calls[0].url).toBe('https://gw.example.com/api/scantrust/api/v2/products/?offset=20&limit=20');
+	});
+
+	test('a base URL pasted with its /api/v2 root calls the same endpoints', async () => {
+		const ctx = fakeContext([ok], { baseUrl: 'https://gw.example.com/scantrust/api/v2/' });
+		await apiCall.call(ctx, { method: 'GET', path: '/api/v2/me/' });
+		expect(ctx.calls[0].url).toBe('https://gw.example.com/scantrust/api/v2/me/');
+	});
+
 	test('a path prefix (a proxy) is kept, and absolute next links are rebased onto it', async () => {
 		const ctx = fakeContext([ok, ok], { baseUrl: 'https://proxy.example.com/scantrust/' });
 		await apiCall.call(ctx, { method: 'GET', path: '/api/v2/products/' });
