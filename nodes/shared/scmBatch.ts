@@ -96,7 +96,7 @@ export async function updateCodesInBatches(
  * Items with warnings still succeed (the update went through), so n8n would show the run as plain
  * green: a hint above the output says how many items to look at.
  */
-function addWarningHint(context: IExecuteFunctions, output: INodeExecutionData[]): void {
+export function addWarningHint(context: IExecuteFunctions, output: INodeExecutionData[]): void {
 	const warned = output.filter((item) => !item.error && Array.isArray(item.json.warnings) && item.json.warnings.length);
 	if (!warned.length || typeof context.addExecutionHints !== 'function') return;
 	const first = (warned[0].json.warnings as string[])[0];

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { codeUpdateDescription, updateCodes, validateCodeUpdate } from '../helpers/codeUpdate';
 
-export const description = codeUpdateDescription('activate', []);
+export const description = codeUpdateDescription('activate', [], [], { sets: true });
 
 export function validate(this: IExecuteFunctions, itemIndex: number): void {
 	validateCodeUpdate(this, itemIndex);

@@ -12,7 +12,7 @@ export const description = codeUpdateDescription('assignToProduct', [
 		description:
 			'The product the code moves to. A product in another campaign moves the code to that campaign and its rules.',
 	},
-]);
+], [], { sets: true });
 
 export function validate(this: IExecuteFunctions, itemIndex: number): void {
 	validateCodeUpdate(this, itemIndex);

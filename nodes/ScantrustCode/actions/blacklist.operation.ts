@@ -13,7 +13,7 @@ export const description = codeUpdateDescription('blacklist', [
 		options: BLACKLIST_REASONS,
 		description: 'Why the code is blacklisted, as listed in the Scantrust portal',
 	},
-]);
+], [], { sets: true });
 
 function reason(context: IExecuteFunctions, itemIndex: number): string {
 	const raw = context.getNodeParameter('reason', itemIndex, 1);

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { codeUpdateDescription, updateCodes, validateCodeUpdate } from '../helpers/codeUpdate';
 
-export const description = codeUpdateDescription('deactivate', []);
+export const description = codeUpdateDescription('deactivate', [], [], { sets: true });
 
 export function validate(this: IExecuteFunctions, itemIndex: number): void {
 	validateCodeUpdate(this, itemIndex);

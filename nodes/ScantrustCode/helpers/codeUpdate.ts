@@ -3,40 +3,78 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { updateCodesInBatches } from '../../shared/scmBatch';
 import type { ScmUpdate } from '../../shared/scmBatch';
+import { blacklistReasonName, codeStatusName } from '../../shared/codeStatus';
 import { batchSizeOption, codeSelectorProperties, readBatchSize, readCodeSelector } from '../../shared/scmFields';
+import {
+	changeCodeSets,
+	checkCodeSet,
+	CODES_FROM,
+	codeSetProperties,
+	codeSetWaitOptions,
+	codesFromProperty,
+	codesFromSet,
+	INPUT_ITEMS,
+} from './codeSets';
 
 /**
  * What the code-changing operations share: one code per input item (by extended ID or serial
- * number), written through the synchronous SCM upload in batches (scantrust-api.md §3).
+ * number), written through the synchronous SCM upload in batches (scantrust-api.md §3), or a whole
+ * set of codes through the async upload (codeSets.ts).
  */
 
 const TIMEOUT_HINT =
 	'Lower the batch size, or for large sets use the Scantrust SCM Data node’s "Update Async" operation, which cannot time out.';
 
-/** The operation's parameters: the code, then its own fields, then Options (batch size and `extraOptions`). */
+/**
+ * The operation's parameters: the code, then its own fields, then Options (batch size and
+ * `extraOptions`). With `sets`, a "Codes" selector first: one code per input item (the original
+ * behaviour and default, so saved workflows are unchanged) or every code of a work order, a
+ * product or an SCM value (helpers/codeSets.ts).
+ */
 export function codeUpdateDescription(
 	operation: string,
 	fields: INodeProperties[],
 	extraOptions: INodeProperties[] = [],
+	{ sets = false }: { sets?: boolean } = {},
 ): INodeProperties[] {
+	const perItem = sets ? { show: { [CODES_FROM]: [INPUT_ITEMS] } } : {};
 	return updateDisplayOptions({ show: { operation: [operation] } }, [
-		...codeSelectorProperties({ allowScmField: false, displayName: 'Find Code By' }),
+		...(sets ? [codesFromProperty] : []),
+		...updateDisplayOptions(perItem, codeSelectorProperties({ allowScmField: false, displayName: 'Find Code By' })),
 		...fields,
+		...(sets ? codeSetProperties() : []),
 		{
 			displayName: 'Options',
 			name: 'options',
 			type: 'collection',
 			placeholder: 'Add Option',
 			default: {},
-			options: [batchSizeOption, ...extraOptions],
+			options: [
+				sets ? { ...batchSizeOption, displayOptions: { show: { [`/${CODES_FROM}`]: [INPUT_ITEMS] } } } : batchSizeOption,
+				...extraOptions,
+				...(sets ? codeSetWaitOptions : []),
+			],
 		},
 	]);
 }
 
 /** The checks every code update runs before anything is sent. */
 export function validateCodeUpdate(context: IExecuteFunctions, itemIndex: number): void {
+	if (codesFromSet(context)) {
+		checkCodeSet(context, itemIndex);
+		return;
+	}
 	readCodeSelector(context, itemIndex);
 	readBatchSize(context, itemIndex);
+}
+
+/** What a change means, in words, for the output of a set: `status: "blacklisted"`, the reason by name. */
+function describeChange(data: IDataObject): IDataObject {
+	const result: IDataObject = {};
+	if (data.activation_status !== undefined) result.status = codeStatusName(data.activation_status);
+	if (data.blacklist_reason !== undefined) result.blacklist_reason = blacklistReasonName(data.blacklist_reason);
+	if (data.product !== undefined) result.product = data.product;
+	return result;
 }
 
 /** Writes `dataFor(i)` to each item's code; one output item per input item says what happened. */
@@ -45,6 +83,7 @@ export async function updateCodes(
 	itemIndexes: number[],
 	dataFor: (itemIndex: number) => IDataObject,
 ): Promise<INodeExecutionData[]> {
+	if (codesFromSet(this)) return await changeCodeSets.call(this, itemIndexes, dataFor, (_i, data) => describeChange(data));
 	const updates = itemIndexes.map((itemIndex) => ({
 		...readCodeSelector(this, itemIndex),
 		itemIndex,

@@ -1,0 +1,266 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { hasFailed, taskFailedError, waitForTask } from '../../ScantrustScmData/helpers/task';
+import { exportCodes } from '../../shared/codeExport';
+import { productLocator } from '../../shared/descriptions';
+import { resolveProductId } from '../../shared/lookups';
+import { asNodeError, errorItem } from '../../shared/router';
+import { addWarningHint } from '../../shared/scmBatch';
+import { SCM_UPLOAD_PERMISSIONS } from '../../shared/scmFields';
+import { apiRequest } from '../../shared/transport';
+import { fieldKey, invalid } from '../../shared/validate';
+import { waitParameters, waitSettings } from '../../shared/waiting';
+import { findWorkOrderByReference, workOrderLocator, workOrderLocatorValue } from '../../shared/workOrders';
+
+/**
+ * Activate, Deactivate, Blacklist and Assign to Product for a whole set of codes: every code of a
+ * work order, of a product, or with an SCM value (a lot). One input item = one set. The change goes
+ * through the async SCM upload with constraints (scantrust-api.md §4.3), which cannot time out:
+ * - an SCM value is a documented constraint key, so it is the constraint itself;
+ * - work orders and products are not documented constraint keys, so their codes are first read
+ *   through the documented code export (`workorder=` / `products=`, §7.1) and sent as
+ *   `extended_id` lists, at most CODES_PER_TASK per task.
+ */
+
+export const CODES_FROM = 'codesFrom';
+export const INPUT_ITEMS = 'inputItems';
+
+/** Extended IDs per async task: about 15 bytes each, so a body stays near 150 KB. */
+export const CODES_PER_TASK = 10_000;
+
+type SetKind = 'workOrder' | 'product' | 'scmValue';
+
+const show = (kinds: string[]) => ({ displayOptions: { show: { [CODES_FROM]: kinds } } });
+
+/** The "Codes" selector: one code per input item (the original behaviour, the default), or a set. */
+export const codesFromProperty: INodeProperties = {
+	displayName: 'Codes',
+	name: CODES_FROM,
+	type: 'options',
+	noDataExpression: true,
+	default: INPUT_ITEMS,
+	options: [
+		{
+			name: 'One Code per Input Item',
+			value: INPUT_ITEMS,
+			description: 'Each input item names one code by extended ID or serial number',
+		},
+		{
+			name: 'All Codes of a Work Order',
+			value: 'workOrder',
+			description: 'For example, blacklist every code of a cancelled work order; one input item per work order',
+		},
+		{
+			name: 'All Codes of a Product',
+			value: 'product',
+			description: 'Every code assigned to the product; one input item per product',
+		},
+		{
+			name: 'All Codes With an SCM Value',
+			value: 'scmValue',
+			description: 'Every code whose SCM field has the value, e.g. a lot number; one input item per value',
+		},
+	],
+};
+
+/** The parameters that say which set, shown for the set choices only. */
+export function codeSetProperties(): INodeProperties[] {
+	return [
+		{ ...workOrderLocator, description: 'The work order whose codes change', ...show(['workOrder']) },
+		{
+			...productLocator,
+			name: 'codesOfProduct',
+			displayName: 'Product of the Codes',
+			description: 'The product whose codes change',
+			...show(['product']),
+		},
+		{
+			displayName: 'SCM Field Key',
+			name: 'setScmFieldKey',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. lot_number',
+			description: 'Key of the SCM field, as set up in the campaign',
+			...show(['scmValue']),
+		},
+		{
+			displayName: 'SCM Field Value',
+			name: 'setScmFieldValue',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. L2026-014',
+			description: 'Every code whose SCM field has exactly this value changes',
+			...show(['scmValue']),
+		},
+		{
+			displayName: 'Wait for Completion',
+			name: 'waitForCompletion',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to wait until Scantrust has applied the change and output the number of codes affected; otherwise output the task IDs at once (check them with SCM Data → Get Task)',
+			...show(['workOrder', 'product', 'scmValue']),
+		},
+	];
+}
+
+/** Poll interval and timeout in the Options collection, for the set choices with waiting on. */
+export const codeSetWaitOptions: INodeProperties[] = waitParameters('change').map((option) => ({
+	...option,
+	displayOptions: { show: { [`/${CODES_FROM}`]: ['workOrder', 'product', 'scmValue'] } },
+}));
+
+export function codesFromSet(context: IExecuteFunctions): boolean {
+	return context.getNodeParameter(CODES_FROM, 0, INPUT_ITEMS) !== INPUT_ITEMS;
+}
+
+interface CodeSet {
+	kind: SetKind;
+	/** what the output says the set is */
+	described: IDataObject;
+	/** the async constraint for an SCM value; the export filter for a work order or product */
+	constraint?: IDataObject;
+	exportFilter?: IDataObject;
+	label: string;
+}
+
+/** Reads and checks which set item `itemIndex` names (no request, except to resolve a reference or SKU). */
+export function checkCodeSet(context: IExecuteFunctions, itemIndex: number): void {
+	const kind = context.getNodeParameter(CODES_FROM, itemIndex, INPUT_ITEMS) as string;
+	if (kind === 'workOrder') workOrderLocatorValue(context, itemIndex);
+	else if (kind === 'product') readProductLocator(context, itemIndex);
+	else if (kind === 'scmValue') scmValueOf(context, itemIndex);
+	else throw invalid(context, itemIndex, 'Codes', `"${kind}" is not one of the choices`);
+	if (context.getNodeParameter('waitForCompletion', itemIndex, true)) waitSettings(context, itemIndex, { inOptions: true });
+}
+
+function readProductLocator(context: IExecuteFunctions, itemIndex: number): void {
+	const locator = context.getNodeParameter('codesOfProduct', itemIndex, {}) as IDataObject;
+	const value = String(locator.value ?? '').trim();
+	if (!value) throw invalid(context, itemIndex, 'Product of the Codes', 'is empty');
+	if (locator.mode !== 'sku' && !/^\d+$/.test(value)) {
+		throw invalid(context, itemIndex, 'Product of the Codes', `must be a numeric product ID (got "${value}")`);
+	}
+}
+
+function scmValueOf(context: IExecuteFunctions, itemIndex: number): { key: string; value: string } {
+	const key = fieldKey(context, itemIndex, context.getNodeParameter('setScmFieldKey', itemIndex, ''), 'SCM Field Key');
+	if (key === 'extended_id' || key === 'serial_number') {
+		throw invalid(context, itemIndex, 'SCM Field Key', `"${key}" is not an SCM field; choose "One Code per Input Item" instead`);
+	}
+	const raw = context.getNodeParameter('setScmFieldValue', itemIndex, '') as unknown;
+	const value = raw === undefined || raw === null ? '' : String(raw).trim();
+	if (!value) throw invalid(context, itemIndex, 'SCM Field Value', 'is empty');
+	return { key, value };
+}
+
+async function resolveSet(this: IExecuteFunctions, itemIndex: number): Promise<CodeSet> {
+	const kind = this.getNodeParameter(CODES_FROM, itemIndex) as SetKind;
+	if (kind === 'scmValue') {
+		const { key, value } = scmValueOf(this, itemIndex);
+		return { kind, described: { scm_field: key, scm_value: value }, constraint: { [key]: value }, label: `${key} "${value}"` };
+	}
+	if (kind === 'product') {
+		const id = await resolveProductId.call(this, itemIndex, 'codesOfProduct');
+		return { kind, described: { product_id: id }, exportFilter: { products: String(id) }, label: `product ${id}` };
+	}
+	const { mode, value } = workOrderLocatorValue(this, itemIndex);
+	let id = Number(value);
+	if (mode === 'reference') {
+		const found = await findWorkOrderByReference.call(this, value, itemIndex);
+		if (!found) throw invalid(this, itemIndex, 'Work Order', `has no match: no work order with reference "${value}"`);
+		id = Number(found.id);
+	}
+	return { kind, described: { workorder_id: id }, exportFilter: { workorder: String(id) }, label: `work order ${id}` };
+}
+
+async function startTask(this: IExecuteFunctions, constraints: IDataObject, scmData: IDataObject, itemIndex: number): Promise<string> {
+	const started = await apiRequest.call(this, {
+		method: 'POST',
+		path: '/api/v2/scm/upload/async/',
+		body: { constraints, scm_data: scmData },
+		itemIndex,
+		permissions: SCM_UPLOAD_PERMISSIONS,
+		throttleScope: 'scm',
+		// A second task would be a second change; Scantrust documents no way to list tasks.
+		safeToRepeat: false,
+	});
+	const taskId = String(started.task_id ?? '');
+	if (!taskId) {
+		throw new NodeOperationError(this.getNode(), 'Scantrust accepted the async update but returned no task ID', {
+			itemIndex,
+			description: `Its answer was: ${JSON.stringify(started).slice(0, 300)}`,
+		});
+	}
+	return taskId;
+}
+
+/** Applies `scmData` to one item's set; the output says which set, how many codes, and the tasks. */
+async function changeSet(this: IExecuteFunctions, itemIndex: number, scmData: IDataObject, result: IDataObject): Promise<IDataObject> {
+	const set = await resolveSet.call(this, itemIndex);
+	const wait = waitSettings(this, itemIndex, { inOptions: true });
+	const json: IDataObject = { codes: set.kind, ...set.described, ...result };
+	const constraints: IDataObject[] = [];
+	if (set.constraint) constraints.push(set.constraint);
+	else {
+		const exported = await exportCodes.call(this, set.exportFilter as IDataObject, itemIndex, wait);
+		const ids = exported.records.map((row) => row.extended_id).filter(Boolean);
+		json.codesSelected = ids.length;
+		for (let start = 0; start < ids.length; start += CODES_PER_TASK) {
+			constraints.push({ extended_id: ids.slice(start, start + CODES_PER_TASK) });
+		}
+	}
+	const taskIds: string[] = [];
+	for (const constraint of constraints) taskIds.push(await startTask.call(this, constraint, scmData, itemIndex));
+	if (!this.getNodeParameter('waitForCompletion', itemIndex, true)) {
+		json.tasks = taskIds.map((task_id) => ({ task_id }));
+		if (!taskIds.length) json.warnings = [`${capitalise(set.label)} has no codes: nothing was changed`];
+		return json;
+	}
+	const tasks: IDataObject[] = [];
+	for (const taskId of taskIds) {
+		const task = await waitForTask.call(this, taskId, itemIndex, wait.intervalMs, wait.timeoutMs);
+		if (hasFailed(task)) {
+			const error = taskFailedError(this, task, itemIndex);
+			if (tasks.length) error.description = `${error.description} ${tasks.length} earlier task(s) of this set completed: ${tasks.map((t) => t.task_id).join(', ')}.`;
+			throw error;
+		}
+		tasks.push({ task_id: taskId, state: task.state, codes_affected: task.codes_affected });
+	}
+	json.codesAffected = tasks.reduce((sum, task) => sum + (Number(task.codes_affected) || 0), 0);
+	json.tasks = tasks;
+	if (!json.codesAffected) json.warnings = [`No code of ${set.label} was changed`];
+	return json;
+}
+
+function capitalise(text: string): string {
+	return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * Runs the operation for each item's set, in input order. `dataFor` gives the SCM data (the same
+ * as for single codes), `resultFor` what the output says in words (e.g. `status: "blacklisted"`).
+ */
+export async function changeCodeSets(
+	this: IExecuteFunctions,
+	itemIndexes: number[],
+	dataFor: (itemIndex: number) => Promise<IDataObject> | IDataObject,
+	resultFor: (itemIndex: number, data: IDataObject) => IDataObject,
+): Promise<INodeExecutionData[]> {
+	const output: INodeExecutionData[] = [];
+	for (const itemIndex of itemIndexes) {
+		try {
+			const data = await dataFor(itemIndex);
+			const json = await changeSet.call(this, itemIndex, data, resultFor(itemIndex, data));
+			output.push({ json, pairedItem: { item: itemIndex } });
+		} catch (error) {
+			if (!this.continueOnFail()) throw asNodeError(this, error, itemIndex);
+			output.push(errorItem(this, error, itemIndex));
+		}
+	}
+	addWarningHint(this, output);
+	return output;
+}
