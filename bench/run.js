@@ -159,6 +159,8 @@ async function main() {
 		for (const name of selected) await runScenario(name);
 	}
 	results.durationS = Math.round((Date.now() - started) / 1000);
+	// The load at the end too: on a shared machine it can change a lot during a run.
+	results.machine.loadAverageAtEnd = require('node:os').loadavg().map((l) => Math.round(l * 100) / 100);
 	results.targets = targets(results);
 	fs.mkdirSync(path.dirname(out), { recursive: true });
 	fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);

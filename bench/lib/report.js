@@ -124,7 +124,7 @@ function renderTable(results) {
 		...rows.map(line),
 		'',
 		`Sandbox latency ${r.settings.latencyMs} ms per request${r.settings.small ? ', SMALL run (smoke check: numbers not judged)' : ''}${r.settings.parallel ? ', scenarios in parallel' : ''}. ` +
-			`${m.nproc} CPUs (${m.cpuModel}), ${m.memoryGb} GB, Node ${m.node}, load ${m.loadAverageAtStart.join(' ')} at start; ${r.durationS} s in all.`,
+			`${m.nproc} CPUs (${m.cpuModel}), ${m.memoryGb} GB, Node ${m.node}, load ${m.loadAverageAtStart.join(' ')} at start${m.loadAverageAtEnd ? `, ${m.loadAverageAtEnd.join(' ')} at the end` : ''}; ${r.durationS} s in all.`,
 	].join('\n');
 }
 
