@@ -164,3 +164,27 @@ test('a failed task (an unknown product found in the background) is an error nam
 	});
 	expect(error.message).toMatch(/^The SCM task scm-async-\d+ \(.+\) ended in state "failed"/);
 });
+
+test('a work order of 12,000 codes goes in two tasks of at most 10,000 extended IDs; the counts add up', async () => {
+	const product = sandbox.state.products.find((p) => !p.is_archived && !/GENERIC/.test(p.sku));
+	const response = await fetch(`${sandbox.apiUrl}/workorders/create-sid/`, {
+		method: 'POST',
+		headers: { Authorization: `UAT ${sandbox.tokens.full}`, 'Content-Type': 'application/json' },
+		body: JSON.stringify({ reference: 'WO-BIG-SET', quantity: 12000, activate_on_complete: true, use_serial_number: false, product: product.id }),
+	});
+	const workOrder = await response.json();
+	// wait on the state, not the clock: the sandbox generates the codes in the background
+	while (sandbox.state.workorders.find((w) => w.id === workOrder.id).state !== 'completed') await new Promise((r) => setImmediate(r));
+	sandbox.clearLog();
+	const { items, error } = await codeNode({
+		operation: 'blacklist',
+		codesFrom: 'workOrder',
+		workOrder: { __rl: true, mode: 'id', value: String(workOrder.id) },
+		reason: 9,
+	});
+	expect(error).toBeUndefined();
+	expect(items[0].json).toMatchObject({ codesSelected: 12000, codesAffected: 12000 });
+	expect(items[0].json.tasks.map((t) => t.codes_affected)).toEqual([10000, 2000]);
+	expect(asyncUploads()).toHaveLength(2);
+	expect(sandbox.state.codes.filter((c) => c.workorder === workOrder.id && c.status === 2)).toHaveLength(12000);
+});

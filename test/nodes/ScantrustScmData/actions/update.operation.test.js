@@ -150,6 +150,18 @@ test('the column that selects the codes is never written, in any spelling', asyn
 	expect(JSON.stringify(sandbox.log.filter((e) => e.path.includes('/scm/upload/')))).not.toContain('Extended ID');
 });
 
+test('no field list saved (nothing told the fields yet): automatic mapping still writes "Lot Number" as lot_number, unchecked', async () => {
+	const target = codesOf(COFFEE)[10];
+	const { items, error } = await update(
+		{ columns: { ...columns('autoMapInputData'), schema: [] }, options: {} },
+		{ input: [{ json: { 'Extended ID': target.extended_id, 'Lot Number': 'L-NOSCHEMA', Colour: 'red' } }] },
+	);
+	expect(error).toBeUndefined();
+	expect(items[0].json).toMatchObject({ fieldsWritten: ['lot_number'], fieldsNotWritten: ['colour'] });
+	expect(items[0].json.warnings).toEqual([expect.stringMatching(/^Not written: colour/)]);
+	expect(target.scm.lot_number).toBe('L-NOSCHEMA');
+});
+
 test('two columns for the same field are refused', async () => {
 	const target = codesOf(COFFEE)[8];
 	const { error } = await update(
