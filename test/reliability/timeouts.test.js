@@ -6,7 +6,7 @@
 const path = require('node:path');
 const { runNode, runPoll, sandboxCredential, ROOT } = require('../harness/n8n');
 const { useSandbox } = require('../helpers/sandbox');
-const { useFastBackoff, apiEntries, record, startProxy, startOtherOrigin } = require('./support');
+const { useFastBackoff, apiEntries, record, startProxy, startOtherOrigin, binaryBuffer } = require('./support');
 
 const { TIMEOUT_MS } = require(path.join(ROOT, 'dist/nodes/shared/transport/constants'));
 const SHORT = 200;
@@ -148,5 +148,71 @@ describe('a hung file store', () => {
 		expect(store.requests.every((r) => r.authorization === undefined)).toBe(true);
 		expect(took).toBeLessThan(5000);
 		record('timeouts', { scenario: `File store: ${what}`, requests: store.requests.length, ms: took, message: error.message });
+	});
+});
+
+describe('a file store that stops sending mid-body (downloads are streamed into n8n’s binary store)', () => {
+	let store;
+	let proxy;
+	let respond;
+	beforeEach(async () => {
+		respond = undefined;
+		store = await startOtherOrigin({ respond: (req, res) => respond(req, res, store.requests.length) });
+		const swap = (value) => (typeof value === 'string' ? value.replace(sandbox.fileStoreUrl, store.url) : value);
+		proxy = await startProxy(sandbox, {
+			rewrite: (_path, json) => {
+				if ('codegen_file' in json) json.codegen_file = swap(json.codegen_file);
+				return json;
+			},
+		});
+	});
+	afterEach(async () => {
+		await proxy.close();
+		await store.close();
+	});
+	const completed = () => sandbox.state.workorders.find((w) => w.state === 'completed');
+	const download = () =>
+		runNode({
+			type: 'scantrustWorkOrder',
+			parameters: { operation: 'downloadCodes', workOrder: byId(completed().id), binaryPropertyName: 'data', waitForCompletion: false },
+			credentials: { scantrustApi: { environment: 'custom', baseUrl: proxy.url, token: sandbox.tokens.full } },
+		});
+	const SIZE = 200_000;
+
+	test('a body that stalls: tried again from the start, then a named error in bounded time, no file passed on', async () => {
+		// Headers and the first 50 KB, then nothing: the connection stays open.
+		respond = (_req, res) => {
+			res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Length': SIZE });
+			res.write(Buffer.alloc(50_000, 1));
+		};
+		const started = Date.now();
+		const { items, error } = await download();
+		const took = Date.now() - started;
+		expect(items).toHaveLength(0);
+		expect(error.message).toMatch(/^The file store stopped sending GET \/scantrust-sandbox\/\S+ after 0 MB of 0.2 MB: nothing arrived for 0.2 s$/);
+		expect(error.description).toMatch(/tried again from the start/);
+		expect(error.context.itemIndex).toBe(0);
+		// Two stalls end it, like two timeouts.
+		expect(store.requests).toHaveLength(2);
+		expect(store.requests.every((r) => r.authorization === undefined)).toBe(true);
+		expect(took).toBeLessThan(5000);
+		record('timeouts', { scenario: 'File store: a download that stalls mid-body', requests: store.requests.length, ms: took, message: error.message });
+	});
+
+	test('a body cut off short of its Content-Length is downloaded again; the file passed on is whole', async () => {
+		const body = Buffer.alloc(SIZE, 7);
+		respond = (req, res, count) => {
+			res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Length': SIZE });
+			if (count === 1) {
+				res.write(body.subarray(0, 60_000));
+				setTimeout(() => req.socket.destroy(), 20);
+			} else res.end(body);
+		};
+		const { items, error } = await download();
+		expect(error).toBeUndefined();
+		expect(store.requests).toHaveLength(2);
+		expect(items[0].json.fileSize).toBe(SIZE);
+		const stored = await binaryBuffer(items[0].binary.data);
+		expect(stored.equals(body)).toBe(true);
 	});
 });

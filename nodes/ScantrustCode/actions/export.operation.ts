@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { startCodeExport, waitForCodeExport } from '../../shared/codeExport';
 import { waitParameters, waitSettings } from '../../shared/waiting';
-import { downloadFile } from '../../shared/transport';
+import { downloadToBinary } from '../../shared/transport';
 import { codeIdentifier, fieldKey, invalid, isoDate, positiveInteger } from '../../shared/validate';
 
 /** Code data export (scantrust-api.md §7): start, wait for the document, get a link, download the CSV. */
@@ -265,11 +265,11 @@ export function validate(this: IExecuteFunctions, itemIndex: number): void {
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const key = await startCodeExport.call(this, exportQuery(this, itemIndex), itemIndex);
 	const { document, url } = await waitForCodeExport.call(this, key, itemIndex, waitSettings(this, itemIndex, { inOptions: true }));
-	// The link is pre-signed for the file store: downloadFile sends no token, and the link stays out
-	// of the output because anyone holding it can read the file until it expires.
-	const file = await downloadFile.call(this, url, itemIndex);
+	// The link is pre-signed for the file store: the download sends no token, and the link stays out
+	// of the output because anyone holding it can read the file until it expires. The CSV streams
+	// into n8n's binary store: an export of every code of a company never sits in memory.
 	const fileName = `scantrust-codes-${key}.csv`;
-	const binary = await this.helpers.prepareBinaryData(file.data, fileName, 'text/csv');
+	const { binary } = await downloadToBinary.call(this, url, { fileName, mimeType: 'text/csv', itemIndex });
 	return [
 		{
 			json: { ...document, fileName },

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { downloadFile } from '../../shared/transport';
+import { downloadToBinary } from '../../shared/transport';
 import { requiredString } from '../../shared/validate';
 import { resolveWorkOrder, workOrderLocator, workOrderLocatorValue } from '../../shared/workOrders';
 import { waitParameters, waitSettings } from '../../shared/waiting';
@@ -65,15 +65,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			},
 		);
 	}
-	const file = await downloadFile.call(this, String(workOrder.codegen_file), itemIndex);
 	const fileName = fileNameFor(workOrder);
+	// Streamed into n8n's binary store as it arrives, without the token.
+	const { binary, bytes } = await downloadToBinary.call(this, String(workOrder.codegen_file), {
+		fileName,
+		mimeType: 'application/zip',
+		itemIndex,
+	});
 	// The link is a time-limited key to the file: it is not passed on in the output.
 	const json: IDataObject = { ...workOrder };
 	delete json.codegen_file;
-	return [
-		{
-			json: { ...json, fileName, fileSize: file.data.length },
-			binary: { [property]: await this.helpers.prepareBinaryData(file.data, fileName, 'application/zip') },
-		},
-	];
+	return [{ json: { ...json, fileName, fileSize: bytes }, binary: { [property]: binary } }];
 }

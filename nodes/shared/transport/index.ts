@@ -5,7 +5,7 @@ export type { ApiRequest, ApiResponse } from './request';
 export { getAll, paginate } from './paginate';
 export type { PageRequest } from './paginate';
 export { waitFor } from './wait';
-export { downloadFile, uploadToPresignedUrl } from './files';
+export { downloadFile, downloadToBinary, uploadToPresignedUrl } from './files';
 export type { PresignedUpload } from './files';
 export type { ScantrustContext } from './context';
 export { CREDENTIAL_NAME } from './context';

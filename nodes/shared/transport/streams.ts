@@ -55,7 +55,11 @@ export interface WatchedBody {
 	chunks: AsyncIterable<Buffer>;
 	/** bytes passed on so far */
 	readonly bytes: number;
-	/** whether the watch gave up on the body (nothing arrived for `idleMs`) */
+	/**
+	 * Whether the body stalled: the watch gave up on it, or it failed after nothing had arrived for
+	 * about `idleMs` (n8n's HTTP client also closes a socket that stays idle for its timeout, and
+	 * may get there first).
+	 */
 	readonly stalled: boolean;
 }
 
@@ -113,7 +117,7 @@ export function watchBody(
 			return state.bytes;
 		},
 		get stalled() {
-			return state.stalled;
+			return state.stalled || (!state.withReader && Date.now() - state.lastProgress >= options.idleMs * 0.9);
 		},
 	};
 }

@@ -464,13 +464,54 @@ describe('codes from a file', () => {
 		expect(codesByIds(list)).toHaveLength(2);
 	});
 
-	test('a file Scantrust refuses while processing (no id column): the record’s file error', async () => {
+	test('a CSV file without an "id" column is refused before anything is sent (its first line is read)', async () => {
+		const before = sandbox.state.ingestions.length;
 		const { error } = await codeUpload(
 			{ operation: 'addSids', ...fromFile(), ...wait },
 			{ input: [fileItem('code,lot\nABCDEFGH1,L1\n')] },
 		);
-		expect(error.message).toMatch(/Code upload \w+ failed: file_error: The CSV file has no "id" column\./);
+		expect(error.message).toBe(
+			'Item 0: "Input Binary Field" holds a CSV file whose first line has no "id" column (it has "code", "lot"); Scantrust needs the code IDs in a column named "id"',
+		);
+		expect(sandbox.state.ingestions).toHaveLength(before);
+		expect(apiRequests(sandbox, 'POST', '/ingestion/')).toHaveLength(0);
+	});
+
+	test('a JSON file that is not an array is refused before anything is sent', async () => {
+		const { error } = await codeUpload(
+			{ operation: 'addSids', ...fromFile(), ...wait },
+			{ input: [fileItem('{"id": "ABCDEFGH1"}', { mimeType: 'application/json', fileName: 'codes.json' })] },
+		);
+		expect(error.message).toMatch(/^Item 0: "Input Binary Field" holds a JSON file that is not an array \(it starts with "\{"\)/);
+		expect(apiRequests(sandbox, 'POST', '/ingestion/')).toHaveLength(0);
+	});
+
+	test('a file Scantrust refuses while processing (broken JSON): the record’s file error', async () => {
+		const { error } = await codeUpload(
+			{ operation: 'addSids', ...fromFile(), ...wait },
+			{ input: [fileItem('[{"id": "ABCDEFGH1"}', { mimeType: 'application/json', fileName: 'codes.json' })] },
+		);
+		expect(error.message).toMatch(/Code upload \w+ failed: file_error: Invalid JSON file/);
 		expect(sandbox.state.ingestions.at(-1).status).toBe('error');
+	});
+
+	test('a file in n8n’s binary store is streamed from it: the file store gets it byte for byte, with its length', async () => {
+		const { Container } = require(require.resolve('@n8n/di', { paths: [require.resolve('n8n-core')] }));
+		const { BinaryDataService } = require('n8n-core');
+		const { Readable } = require('node:stream');
+		const list = ids('STORED', 3000);
+		const content = `id,lot_number\n${list.map((id) => `${id},L1`).join('\n')}\n`;
+		const binary = await Container.get(BinaryDataService).store(
+			{ type: 'execution', workflowId: 'test-workflow', executionId: 'test-execution' },
+			Readable.from([Buffer.from(content)]),
+			{ mimeType: 'text/csv', fileName: 'stored.csv', fileExtension: 'csv', data: '' },
+		);
+		expect(binary.id).toEqual(expect.any(String));
+		const { items, error } = await codeUpload({ operation: 'addSids', ...fromFile(), ...wait }, { input: [{ json: {}, binary: { data: binary } }] });
+		expect(error).toBeUndefined();
+		expect(items[0].json).toMatchObject({ status: 'completed', result_data: expect.objectContaining({ codes_created: 3000 }) });
+		expect(ingestionByKey(items[0].json.key).file.data.toString('utf8')).toBe(content);
+		expect(codesByIds(list)).toHaveLength(3000);
 	});
 
 	test('a dropped answer to process-from-file: the record shows it was accepted, it is not asked twice', async () => {
@@ -498,15 +539,18 @@ describe('the upload to the pre-signed link (transport)', () => {
 		helpers: { httpRequest: async (options) => await httpRequest(options) },
 	};
 	const issue = () => sandbox.files.presignPost('ingestion/test/codes.csv', 1800, () => {});
+	/** A file as the transport takes it: its size and a way to read it. */
+	const fileOf = (text) => {
+		const data = Buffer.from(text);
+		return { size: data.length, fileName: 'codes.csv', contentType: 'text/csv', open: async () => (async function* () { yield data; })() };
+	};
 
 	test('every issued field in order, then the file: 201', async () => {
 		const { url, fields } = issue();
 		const result = await uploadToPresignedUrl.call(context, {
 			url,
 			fields,
-			file: Buffer.from('id\nABCDEFGH01\n'),
-			fileName: 'codes.csv',
-			contentType: 'text/csv',
+			file: fileOf('id\nABCDEFGH01\n'),
 		});
 		expect(result.status).toBe(201);
 		expect(filesLog()).toEqual([expect.objectContaining({ method: 'POST', status: 201, authorizationHeaderSeen: false })]);
@@ -518,9 +562,7 @@ describe('the upload to the pre-signed link (transport)', () => {
 			.call(context, {
 				url,
 				fields: { ...fields, key: 'ingestion/other/codes.csv' },
-				file: Buffer.from('id\nABCDEFGH01\n'),
-				fileName: 'codes.csv',
-				contentType: 'text/csv',
+				file: fileOf('id\nABCDEFGH01\n'),
 				itemIndex: 3,
 				hint: 'Record abc waits for its file.',
 			})
@@ -530,6 +572,59 @@ describe('the upload to the pre-signed link (transport)', () => {
 		expect(error.description).toMatch(/Record abc waits for its file\./);
 		expect(error.context.itemIndex).toBe(3);
 		expect(error.description).not.toMatch(/UAT/);
+	});
+});
+
+describe('the upload to the pre-signed link: size and length', () => {
+	const { httpRequest } = require(
+		require('node:path').join(require.resolve('@n8n/backend-network').replace(/index\.js$/, ''), 'http/axios/request.js'),
+	);
+	const { uploadToPresignedUrl } = require('../../../dist/nodes/shared/transport');
+	const context = {
+		getNode: () => ({ name: 'Scantrust Code Upload', type: 'n8n-nodes-scantrust.scantrustCodeUpload', typeVersion: 1, parameters: {} }),
+		helpers: { httpRequest: async (options) => await httpRequest(options) },
+	};
+	const policy = (conditions) => Buffer.from(JSON.stringify({ expiration: '2099-01-01T00:00:00Z', conditions })).toString('base64');
+	const stream = (data) => async () => (async function* () { yield data; })();
+
+	test('a file larger than the policy’s content-length-range is refused before a byte is sent', async () => {
+		const { url, fields } = sandbox.files.presignPost('ingestion/test/codes.csv', 1800, () => {});
+		const data = Buffer.from('id\nABCDEFGH01\nABCDEFGH02\n');
+		const error = await uploadToPresignedUrl
+			.call(context, {
+				url,
+				fields: { ...fields, policy: policy([{ key: 'x' }, ['content-length-range', 0, 10]]) },
+				file: { size: data.length, fileName: 'codes.csv', contentType: 'text/csv', open: stream(data) },
+				itemIndex: 2,
+			})
+			.catch((caught) => caught);
+		expect(error.message).toBe('The file is larger than the upload link allows (0 MB, at most 0 MB)');
+		expect(error.description).toMatch(/^Nothing was sent\./);
+		expect(error.context.itemIndex).toBe(2);
+		expect(filesLog()).toHaveLength(0);
+	});
+
+	test('the body is sent with its Content-Length (the file store refuses chunked bodies) and a large file arrives whole', async () => {
+		let received;
+		const { url, fields } = sandbox.files.presignPost('ingestion/test/big.csv', 1800, (file) => (received = file.data));
+		// 3 MB in 64 KB pieces, as n8n's binary store hands a file out.
+		const piece = Buffer.alloc(64 * 1024, 'A');
+		const pieces = 48;
+		const open = async () => (async function* () { for (let k = 0; k < pieces; k++) yield piece; })();
+		const result = await uploadToPresignedUrl.call(context, { url, fields, file: { size: piece.length * pieces, fileName: 'big.csv', contentType: 'text/csv', open } });
+		expect(result.status).toBe(201);
+		expect(received.length).toBe(piece.length * pieces);
+		expect(received.every((byte) => byte === 65)).toBe(true);
+	});
+
+	test('a file shorter than its recorded size fails by name instead of leaving the file store waiting', async () => {
+		const { url, fields } = sandbox.files.presignPost('ingestion/test/codes.csv', 1800, () => {});
+		const data = Buffer.from('id\nABCDEFGH01\n');
+		const error = await uploadToPresignedUrl
+			.call(context, { url, fields, file: { size: data.length + 100, fileName: 'codes.csv', contentType: 'text/csv', open: stream(data) }, itemIndex: 1 })
+			.catch((caught) => caught);
+		expect(error.message).toMatch(/the file holds fewer bytes than its recorded size of 114/);
+		expect(error.context.itemIndex).toBe(1);
 	});
 });
 

@@ -7,11 +7,15 @@ import { invalid, requiredString } from '../../../shared/validate';
 
 export type CodeFileType = 'csv' | 'json';
 
+/** A checked code file, read from n8n's binary store when it is sent (never whole in memory). */
 export interface CodeFile {
-	data: Buffer;
+	/** exact size in bytes */
+	size: number;
 	fileName: string;
 	mimeType: string;
 	filetype: CodeFileType;
+	/** the file's bytes from the start (again for every attempt) */
+	open(): Promise<AsyncIterable<unknown>>;
 }
 
 const FIELD = 'Input Binary Field';
@@ -60,6 +64,52 @@ async function sizeOf(context: IExecuteFunctions, binary: IBinaryData): Promise<
 	return undefined;
 }
 
+/** How much of the file's start is read to check its shape before anything is sent. */
+const HEAD_BYTES = 64 * 1024;
+
+/**
+ * The file's first bytes: from n8n's binary store (a stream, closed after the first pieces) or
+ * from the item itself in n8n's in-memory mode.
+ */
+async function headOf(context: IExecuteFunctions, binary: IBinaryData): Promise<Buffer> {
+	if (!binary.id) return Buffer.from(String(binary.data ?? '').slice(0, (Math.ceil(HEAD_BYTES / 3) + 1) * 4), 'base64');
+	const stream = await context.helpers.getBinaryStream(binary.id);
+	const parts: Buffer[] = [];
+	let length = 0;
+	try {
+		for await (const chunk of stream) {
+			const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+			parts.push(buffer);
+			length += buffer.length;
+			if (length >= HEAD_BYTES) break;
+		}
+	} finally {
+		stream.destroy();
+	}
+	return Buffer.concat(parts).subarray(0, HEAD_BYTES);
+}
+
+/**
+ * What Scantrust needs of a code file's shape, checked on its first 64 KB (the rows themselves
+ * are checked by Scantrust in the background, and a bad row ends the record in "error"): a CSV
+ * file's header row has an `id` column, a JSON file is an array.
+ */
+function shapeProblem(head: Buffer, filetype: CodeFileType): string | undefined {
+	const text = head.toString('utf8').replace(/^\uFEFF/, '');
+	if (filetype === 'json') {
+		const first = text.trimStart().charAt(0);
+		return first && first !== '[' ? `holds a JSON file that is not an array (it starts with "${first}"); Scantrust takes an array of code objects such as [{"id": "..."}]` : undefined;
+	}
+	const end = text.search(/\r?\n/);
+	if (end < 0 && text.length >= HEAD_BYTES - 4) return undefined;
+	const header = (end < 0 ? text : text.slice(0, end))
+		.split(',')
+		.map((name) => name.trim().replace(/^"(.*)"$/, '$1'));
+	if (header.includes('id')) return undefined;
+	const shown = header.filter(Boolean).slice(0, 8).map((name) => `"${name}"`).join(', ');
+	return `holds a CSV file whose first line has no "id" column (${shown ? `it has ${shown}` : 'it is empty'}); Scantrust needs the code IDs in a column named "id"`;
+}
+
 function sizeProblem(bytes: number): string | undefined {
 	if (bytes === 0) return 'holds an empty file';
 	if (bytes > MAX_CODE_FILE_BYTES) {
@@ -72,7 +122,7 @@ function sizeProblem(bytes: number): string | undefined {
 export async function checkCodeFile(
 	context: IExecuteFunctions,
 	itemIndex: number,
-): Promise<{ property: string; binary: IBinaryData; filetype: CodeFileType }> {
+): Promise<{ property: string; binary: IBinaryData; filetype: CodeFileType; bytes?: number }> {
 	const property = requiredString(context, itemIndex, 'binaryPropertyName', FIELD);
 	const item = context.getInputData()[itemIndex];
 	const binary = item?.binary?.[property];
@@ -109,21 +159,30 @@ export async function checkCodeFile(
 	}
 
 	const bytes = await sizeOf(context, binary);
-	const problem = bytes === undefined ? undefined : sizeProblem(bytes);
+	const problem = (bytes === undefined ? undefined : sizeProblem(bytes)) ?? shapeProblem(await headOf(context, binary), filetype);
 	if (problem) throw invalid(context, itemIndex, FIELD, problem);
-	return { property, binary, filetype };
+	return { property, binary, filetype, bytes };
 }
 
-/** The checked file's content. */
+/**
+ * The checked file, ready to be streamed: its size (the upload's Content-Length) and a way to read
+ * it from the start. Files in n8n's binary store are read as a stream; in n8n's in-memory mode the
+ * item already holds the whole file.
+ */
 export async function readCodeFile(context: IExecuteFunctions, itemIndex: number): Promise<CodeFile> {
-	const { property, binary, filetype } = await checkCodeFile(context, itemIndex);
-	const data = await context.helpers.getBinaryDataBuffer(itemIndex, property);
-	const problem = sizeProblem(data.length);
-	if (problem) throw invalid(context, itemIndex, FIELD, problem);
+	const { binary, filetype, bytes } = await checkCodeFile(context, itemIndex);
+	const id = binary.id;
+	const size = bytes ?? Buffer.from(String(binary.data ?? ''), 'base64').length;
 	return {
-		data,
+		size,
 		fileName: binary.fileName || `codes.${filetype}`,
 		mimeType: filetype === 'csv' ? 'text/csv' : 'application/json',
 		filetype,
+		open: async () => (id ? await context.helpers.getBinaryStream(id) : inline(binary)),
 	};
+}
+
+/** n8n's in-memory mode: the item holds the file (base64), already whole in memory. */
+async function* inline(binary: IBinaryData): AsyncGenerator<Buffer> {
+	yield Buffer.from(String(binary.data ?? ''), 'base64');
 }

@@ -152,9 +152,8 @@ async function uploadFile(this: IExecuteFunctions, action: UploadAction, itemInd
 	await uploadToPresignedUrl.call(this, {
 		url: created.url,
 		fields: fields as IDataObject,
-		file: file.data,
-		fileName: file.fileName,
-		contentType: file.mimeType,
+		// Streamed from n8n's binary store into the request body.
+		file: { size: file.size, fileName: file.fileName, contentType: file.mimeType, open: file.open },
 		itemIndex,
 		hint: waiting,
 	});

@@ -91,9 +91,7 @@ describe('the file store under the one retry policy', () => {
 		const result = await uploadToPresignedUrl.call(ctx, {
 			url: 'http://127.0.0.1:9/bucket/',
 			fields: { key: 'a.csv' },
-			file: Buffer.from('x'),
-			fileName: 'a.csv',
-			contentType: 'text/csv',
+			file: { size: 1, fileName: 'a.csv', contentType: 'text/csv', open: async () => (async function* () { yield Buffer.from('x'); })() },
 		});
 		expect(result.status).toBe(204);
 		expect(ctx.downloads).toHaveLength(2);
