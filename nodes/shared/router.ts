@@ -9,21 +9,31 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 /** What an operation returns for one input item: one JSON object, a list, or ready-made items (binary). */
 export type OperationResult = IDataObject | IDataObject[] | INodeExecutionData[];
 
-/** An operation that handles one input item at a time. */
+/**
+ * An operation that handles one input item at a time. `validate` reads and checks the item's
+ * input once (throwing a NodeOperationError that names the item and the field, sending nothing)
+ * and returns it; the router hands that value to `validateAll` and `execute`, so no parameter is
+ * evaluated twice (n8n's expression evaluation costs about a millisecond per value).
+ */
 export interface ItemOperation {
 	description: INodeProperties[];
-	/** Checks one item's parameters; throws a NodeOperationError naming the item and field. Sends nothing. */
-	validate?(this: IExecuteFunctions, itemIndex: number): void | Promise<void>;
-	/** Checks all items together (e.g. a duplicated SKU across the batch), after the per-item checks. */
-	validateAll?(this: IExecuteFunctions, itemIndexes: number[]): void;
-	execute(this: IExecuteFunctions, itemIndex: number): Promise<OperationResult>;
+	validate?(this: IExecuteFunctions, itemIndex: number): unknown;
+	/**
+	 * Checks the items together (e.g. a SKU used by two items), after the per-item checks: throws
+	 * for the first offending item, naming it. With continue-on-fail the router makes that item an
+	 * error item, asks again for the rest, and runs the items that pass.
+	 */
+	validateAll?(this: IExecuteFunctions, itemIndexes: number[], inputs: Map<number, unknown>): void;
+	/** `input` is what `validate` returned for this item (undefined without a `validate`). */
+	execute(this: IExecuteFunctions, itemIndex: number, input: unknown): Promise<OperationResult>;
 }
 
 /** An operation that works on many items in one go (SCM batches); it pairs its own output. */
 export interface BatchOperation {
 	description: INodeProperties[];
-	validate?(this: IExecuteFunctions, itemIndex: number): void | Promise<void>;
-	executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<INodeExecutionData[]>;
+	validate?(this: IExecuteFunctions, itemIndex: number): unknown;
+	/** `inputs[k]` is what `validate` returned for `itemIndexes[k]`. */
+	executeBatch(this: IExecuteFunctions, itemIndexes: number[], inputs: unknown[]): Promise<INodeExecutionData[]>;
 }
 
 export type Operation = ItemOperation | BatchOperation;
@@ -46,28 +56,28 @@ export async function runOperation(
 	const continueOnFail = this.continueOnFail();
 	const errorItems = new Map<number, INodeExecutionData>();
 
-	// Up-front checks: a bad item fails before anything is sent for any item.
-	const valid: number[] = [];
+	// Up-front checks: a bad item fails before anything is sent for any item. Each item's input
+	// is read here, once, and handed to the operation.
+	let valid: number[] = [];
+	const inputs = new Map<number, unknown>();
 	for (let i = 0; i < items.length; i++) {
 		try {
-			await operation.validate?.call(this, i);
+			inputs.set(i, await operation.validate?.call(this, i));
 			valid.push(i);
 		} catch (error) {
 			if (!continueOnFail) throw asNodeError(this, error, i);
 			errorItems.set(i, errorItem(this, error, i));
 		}
 	}
-	if ('validateAll' in operation && operation.validateAll && valid.length) {
-		try {
-			operation.validateAll.call(this, valid);
-		} catch (error) {
-			throw asNodeError(this, error, valid[0]);
-		}
+	if ('validateAll' in operation && operation.validateAll) {
+		valid = checkAcrossItems(this, operation, valid, inputs, continueOnFail, errorItems);
 	}
 
 	const output: INodeExecutionData[] = [];
 	if ('executeBatch' in operation) {
-		const results = valid.length ? await operation.executeBatch.call(this, valid) : [];
+		const results = valid.length
+			? await operation.executeBatch.call(this, valid, valid.map((i) => inputs.get(i)))
+			: [];
 		// Output follows input order; grouping is linear and appends one by one (no spread: large
 		// batches would overflow the call stack).
 		const byItem = new Map<number, INodeExecutionData[]>();
@@ -95,7 +105,7 @@ export async function runOperation(
 			continue;
 		}
 		try {
-			const result = await operation.execute.call(this, i);
+			const result = await operation.execute.call(this, i, inputs.get(i));
 			pushItems(output, result, i);
 		} catch (caught) {
 			if (!continueOnFail) throw withProgress(asNodeError(this, caught, i), i, items.length);
@@ -103,6 +113,37 @@ export async function runOperation(
 		}
 	}
 	return [output];
+}
+
+/**
+ * The cross-item checks. Without continue-on-fail the first offending item stops the run before
+ * anything is sent. With it, each offending item becomes a paired error item and the check runs
+ * again over the others, so the items that pass still run. Returns the items that passed.
+ */
+function checkAcrossItems(
+	context: IExecuteFunctions,
+	operation: ItemOperation,
+	itemIndexes: number[],
+	inputs: Map<number, unknown>,
+	continueOnFail: boolean,
+	errorItems: Map<number, INodeExecutionData>,
+): number[] {
+	let remaining = itemIndexes;
+	while (remaining.length) {
+		try {
+			operation.validateAll?.call(context, remaining, inputs);
+			return remaining;
+		} catch (error) {
+			const named = asNodeError(context, error, remaining[0]);
+			if (!continueOnFail) throw named;
+			const offender = remaining.includes(named.context.itemIndex as number)
+				? (named.context.itemIndex as number)
+				: remaining[0];
+			errorItems.set(offender, errorItem(context, named, offender));
+			remaining = remaining.filter((i) => i !== offender);
+		}
+	}
+	return remaining;
 }
 
 /**

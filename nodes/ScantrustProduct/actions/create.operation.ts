@@ -38,20 +38,27 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { operation: ['create'] } }, properties);
 
-export function validate(this: IExecuteFunctions, itemIndex: number): void {
-	requiredString(this, itemIndex, 'sku', 'SKU');
-	requiredString(this, itemIndex, 'name', 'Name');
-	if (brandValue(this, itemIndex) === undefined) {
+/** The product to create, read and checked once per item (the body that is sent). */
+export function validate(this: IExecuteFunctions, itemIndex: number): IDataObject {
+	const sku = requiredString(this, itemIndex, 'sku', 'SKU');
+	const name = requiredString(this, itemIndex, 'name', 'Name');
+	const brand = brandValue(this, itemIndex);
+	if (brand === undefined) {
 		throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: "Brand" is empty`, { itemIndex });
 	}
-	productFields(this, itemIndex, this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject);
+	return {
+		sku,
+		name,
+		brand,
+		...productFields(this, itemIndex, this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject),
+	};
 }
 
 /** The docs ask to pre-validate that no SKU is duplicated in one upload; catch it before sending any. */
-export function validateAll(this: IExecuteFunctions, itemIndexes: number[]): void {
+export function validateAll(this: IExecuteFunctions, itemIndexes: number[], inputs: Map<number, unknown>): void {
 	const seen = new Map<string, number>();
 	for (const i of itemIndexes) {
-		const sku = requiredString(this, i, 'sku', 'SKU');
+		const sku = String((inputs.get(i) as IDataObject).sku);
 		const first = seen.get(sku.toLowerCase());
 		if (first !== undefined) {
 			throw new NodeOperationError(
@@ -64,14 +71,8 @@ export function validateAll(this: IExecuteFunctions, itemIndexes: number[]): voi
 	}
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const sku = requiredString(this, itemIndex, 'sku', 'SKU');
-	const body: IDataObject = {
-		sku,
-		name: requiredString(this, itemIndex, 'name', 'Name'),
-		brand: brandValue(this, itemIndex),
-		...productFields(this, itemIndex, this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject),
-	};
+export async function execute(this: IExecuteFunctions, itemIndex: number, body: IDataObject): Promise<IDataObject> {
+	const sku = String(body.sku);
 	return await apiRequest.call(this, {
 		method: 'POST',
 		path: '/api/v2/products/',

@@ -65,25 +65,18 @@ function readUpdate(context: IExecuteFunctions, itemIndex: number): ScmUpdate {
 	return { ...selector, itemIndex, data, warnings: dateWarnings(data, SPECIAL_FIELDS) };
 }
 
-/**
- * The updates read by `validate`, per node run, so `executeBatch` does not evaluate every item's
- * expressions a second time: n8n's expression evaluation costs about a millisecond per value,
- * which made up most of a 1,000-item update's time.
- */
-const checked = new WeakMap<IExecuteFunctions, Map<number, ScmUpdate>>();
-
-export function validate(this: IExecuteFunctions, itemIndex: number): void {
+/** One item's update, read and checked once; the router hands it to `executeBatch`. */
+export function validate(this: IExecuteFunctions, itemIndex: number): ScmUpdate {
 	const update = readUpdate(this, itemIndex);
 	readBatchSize(this, itemIndex);
-	let updates = checked.get(this);
-	if (!updates) checked.set(this, (updates = new Map()));
-	updates.set(itemIndex, update);
+	return update;
 }
 
-export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<INodeExecutionData[]> {
-	const read = checked.get(this);
-	checked.delete(this);
-	const updates = itemIndexes.map((i) => read?.get(i) ?? readUpdate(this, i));
+export async function executeBatch(
+	this: IExecuteFunctions,
+	itemIndexes: number[],
+	updates: ScmUpdate[],
+): Promise<INodeExecutionData[]> {
 	return await updateCodesInBatches.call(this, updates, {
 		batchSize: readBatchSize(this, itemIndexes[0]),
 		timeoutHint: (dataKey) =>

@@ -94,17 +94,31 @@ function hasProduct(context: IExecuteFunctions, itemIndex: number): boolean {
 	return raw !== undefined && raw !== null && String(raw).trim() !== '';
 }
 
-export function validate(this: IExecuteFunctions, itemIndex: number): void {
-	requiredString(this, itemIndex, 'reference', 'Reference');
-	positiveInteger(this, itemIndex, this.getNodeParameter('quantity', itemIndex, 0), 'Quantity');
-	if (this.getNodeParameter('waitForCompletion', itemIndex, false)) waitSettings(this, itemIndex);
+interface WorkOrderInput {
+	body: IDataObject;
+	wait?: ReturnType<typeof waitSettings>;
+}
+
+/** The work order to create, read and checked once per item. */
+export function validate(this: IExecuteFunctions, itemIndex: number): WorkOrderInput {
+	const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const body: IDataObject = {
+		reference: requiredString(this, itemIndex, 'reference', 'Reference'),
+		quantity: positiveInteger(this, itemIndex, this.getNodeParameter('quantity', itemIndex, 0), 'Quantity'),
+		activate_on_complete: this.getNodeParameter('activateOnComplete', itemIndex, false) as boolean,
+		// Documented as required with "default true": always sent, so either reading works.
+		use_serial_number: this.getNodeParameter('useSerialNumber', itemIndex, true) as boolean,
+	};
+	if (typeof additional.remarks === 'string' && additional.remarks.trim()) body.remarks = additional.remarks.trim();
+	const wait = this.getNodeParameter('waitForCompletion', itemIndex, false) ? waitSettings(this, itemIndex) : undefined;
+	return { body, wait };
 }
 
 /** References are unique per company: two items with the same one would fail half-way through. */
-export function validateAll(this: IExecuteFunctions, itemIndexes: number[]): void {
+export function validateAll(this: IExecuteFunctions, itemIndexes: number[], inputs: Map<number, unknown>): void {
 	const seen = new Map<string, number>();
 	for (const i of itemIndexes) {
-		const reference = requiredString(this, i, 'reference', 'Reference');
+		const reference = String((inputs.get(i) as WorkOrderInput).body.reference);
 		const first = seen.get(reference);
 		if (first !== undefined) {
 			throw new NodeOperationError(
@@ -117,17 +131,9 @@ export function validateAll(this: IExecuteFunctions, itemIndexes: number[]): voi
 	}
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const reference = requiredString(this, itemIndex, 'reference', 'Reference');
-	const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-	const body: IDataObject = {
-		reference,
-		quantity: positiveInteger(this, itemIndex, this.getNodeParameter('quantity', itemIndex, 0), 'Quantity'),
-		activate_on_complete: this.getNodeParameter('activateOnComplete', itemIndex, false) as boolean,
-		// Documented as required with "default true": always sent, so either reading works.
-		use_serial_number: this.getNodeParameter('useSerialNumber', itemIndex, true) as boolean,
-	};
-	if (typeof additional.remarks === 'string' && additional.remarks.trim()) body.remarks = additional.remarks.trim();
+export async function execute(this: IExecuteFunctions, itemIndex: number, input: WorkOrderInput): Promise<IDataObject> {
+	const body = { ...input.body };
+	const reference = String(body.reference);
 	if (hasProduct(this, itemIndex)) body.product = await resolveProductId.call(this, itemIndex);
 
 	const created = await apiRequest.call(this, {
@@ -139,6 +145,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		// If the connection drops after sending, the reference (unique per company) tells whether it was created.
 		readBack: async () => await findWorkOrderByReference.call(this, reference, itemIndex),
 	});
-	if (!this.getNodeParameter('waitForCompletion', itemIndex, false)) return created;
-	return await waitUntilGenerated.call(this, Number(created.id), itemIndex, waitSettings(this, itemIndex));
+	if (!input.wait) return created;
+	return await waitUntilGenerated.call(this, Number(created.id), itemIndex, input.wait);
 }

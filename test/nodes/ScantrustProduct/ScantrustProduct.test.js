@@ -108,6 +108,28 @@ describe('create', () => {
 		expect(apiRequests(sandbox)).toHaveLength(0);
 	});
 
+	test('continue on fail: SKUs used twice become paired error items, the other items are created', async () => {
+		const input = [{ json: { sku: 'DUP-1' } }, { json: { sku: 'UNIQ-1' } }, { json: { sku: 'dup-1' } }, { json: { sku: 'DUP-1' } }];
+		const { error, items } = await product(
+			{
+				operation: 'create',
+				sku: '={{ $json.sku }}',
+				name: 'x',
+				brand: { __rl: true, mode: 'id', value: String(brandId()) },
+			},
+			{ input, continueOnFail: true },
+		);
+		expect(error).toBeUndefined();
+		expect(items.map((i) => i.pairedItem.item)).toEqual([0, 1, 2, 3]);
+		expect(items[0].json.sku).toBe('DUP-1');
+		expect(items[1].json.sku).toBe('UNIQ-1');
+		expect(items[2].json.error).toMatch(/Item 2: "SKU" "dup-1" is also used by item 0/);
+		expect(items[3].json.error).toMatch(/Item 3: "SKU" "DUP-1" is also used by item 0/);
+		expect(items[3].error.context.itemIndex).toBe(3);
+		expect(apiRequests(sandbox, 'POST', '/products/')).toHaveLength(2);
+		expect(sandbox.state.products.filter((p) => p.sku.toLowerCase() === 'dup-1')).toHaveLength(1);
+	});
+
 	test('a token without product permissions gets a 403 that names what is missing', async () => {
 		const { error } = await product(
 			{ operation: 'create', sku: 'P-403', name: 'x', brand: { __rl: true, mode: 'id', value: String(brandId()) } },

@@ -143,6 +143,18 @@ describe('create', () => {
 		expect(apiRequests(sandbox)).toHaveLength(0);
 	});
 
+	test('continue on fail: a reference used twice becomes a paired error item, the other items are created', async () => {
+		const input = [{ json: { ref: 'WO-CF-1' } }, { json: { ref: 'WO-CF-1' } }, { json: { ref: 'WO-CF-2' } }];
+		const { error, items } = await workOrder(createParams({ reference: '={{ $json.ref }}' }), { input, continueOnFail: true });
+		expect(error).toBeUndefined();
+		expect(items.map((i) => i.pairedItem.item)).toEqual([0, 1, 2]);
+		expect(items[1].json.error).toMatch(/Item 1: "Reference" "WO-CF-1" is also used by item 0/);
+		expect(items[0].json.reference).toBe('WO-CF-1');
+		expect(items[2].json.reference).toBe('WO-CF-2');
+		expect(storedByReference('WO-CF-2')).toBeDefined();
+		expect(sandbox.state.workorders.filter((w) => w.reference === 'WO-CF-1')).toHaveLength(1);
+	});
+
 	test.each([
 		['a blank reference', { reference: '   ' }, /Item 0: "Reference" is empty/],
 		['a quantity of 0', { quantity: 0 }, /Item 0: "Quantity" must be a positive whole number/],
