@@ -1,16 +1,13 @@
 import type { IDataObject, INodeProperties, IPollFunctions } from 'n8n-workflow';
 
-import { isoFromKey } from '../../shared/datetime';
+import { MINUTE_US } from '../../shared/datetime';
+import { exportScans, readWindow, scanTime } from '../../shared/scanExport';
 import {
 	readScanFilters,
 	resolveScanProduct,
-	SCAN_EXPORT_PATH,
-	SCANS_DOWNLOAD,
 	scanFilterProperties,
 } from '../../shared/scanFilters';
 import type { FilterProblem } from '../../shared/scanFilters';
-import { paginate } from '../../shared/transport';
-import { SCAN_PAGE_SIZE } from '../../shared/transport/constants';
 import type { Budget, PollResult, PollRun, TriggerEvent } from './poller';
 import { configProblem, isObject } from './poller';
 import { ScanWindow } from './scanWindow';
@@ -26,7 +23,6 @@ const DAY_MS = 86_400_000;
 /** Manual mode looks back this far, widening only while nothing is found. */
 const SAMPLE_LOOKBACK_MS = [3_600_000, DAY_MS, 7 * DAY_MS, 30 * DAY_MS, 365 * DAY_MS];
 const SAMPLE_SIZE = 10;
-const SAMPLE_PAGES = 2;
 
 interface ScanQuery {
 	qs: IDataObject;
@@ -59,33 +55,42 @@ async function scanQuery(context: IPollFunctions, state: IDataObject | undefined
 }
 
 /**
- * Everything from the window's start on, oldest first. "date_to defaults to today" leaves open
- * whether today's later scans count, so the upper bound is sent explicitly, far ahead.
+ * Where the last window of a poll ends: "date_to defaults to today" leaves open whether today's
+ * later scans count, so the upper bound is explicit and far ahead (1 January, two years on).
  */
-function windowQuery(qs: IDataObject, from: number): IDataObject {
-	return { ...qs, date_from: isoFromKey(from), date_to: `${new Date().getUTCFullYear() + 2}-01-01` };
-}
-
-function pages(context: IPollFunctions, qs: IDataObject, from: number, budget: Budget) {
-	return paginate.call(context, {
-		path: SCAN_EXPORT_PATH,
-		qs: windowQuery(qs, from),
-		pageSizeParam: 'page_size',
-		pageSize: SCAN_PAGE_SIZE,
-		permissions: SCANS_DOWNLOAD,
-		timeoutMs: budget.timeoutMs,
-	});
+function farEnd(): number {
+	return Date.UTC(new Date().getUTCFullYear() + 2, 0, 1) * 1000;
 }
 
 /**
- * Reads the window without delivering: what exists at activation is history. Returns false when
- * the budget ran out before the end.
+ * The first window of a poll spans this much scan time; it doubles while windows hold little and
+ * shrinks to what one poll delivered when a window held more. Short enough that after an outage
+ * the first window stays a few pages; an idle poll is still one request (its window reaches now).
  */
-async function absorb(context: IPollFunctions, window: ScanWindow, qs: IDataObject, budget: Budget): Promise<boolean> {
-	for await (const page of pages(context, qs, window.from, budget)) {
-		for (const scan of page) window.take(scan);
-		if (budget.spent()) return false;
-	}
+const DEFAULT_SPAN_US = 15 * MINUTE_US;
+const MIN_SPAN_US = 1_000_000;
+/** Scans without a readable time cannot be placed in the window; their identities are kept apart, this many at most. */
+const MAX_UNDATED = 200;
+
+/**
+ * Reads [from, far end) completely, without delivering: what exists at activation is history.
+ * Returns false when the budget ran out before the end.
+ */
+async function absorb(
+	context: IPollFunctions,
+	window: ScanWindow,
+	qs: IDataObject,
+	budget: Budget | undefined,
+): Promise<boolean> {
+	const read = await readWindow.call(context, {
+		qs,
+		from: window.from,
+		to: farEnd(),
+		timeoutMs: budget?.timeoutMs,
+		shouldStop: budget ? () => budget.spent() : undefined,
+	});
+	if (!read.complete) return false;
+	for (const entry of read.entries) window.take(entry);
 	return true;
 }
 
@@ -97,7 +102,7 @@ async function absorb(context: IPollFunctions, window: ScanWindow, qs: IDataObje
 async function baseline(context: IPollFunctions, qs: IDataObject, run: PollRun): Promise<ScanWindow> {
 	const nowUs = Date.now() * 1000;
 	const recent = ScanWindow.startingAt(nowUs - run.options.lagUs);
-	await absorb(context, recent, qs, { ...run.budget, spent: () => false });
+	await absorb(context, recent, qs, undefined);
 	if (recent.newest !== undefined || run.options.lagUs >= DAY_MS * 1000) {
 		recent.advance(run.options.lagUs, true);
 		return recent;
@@ -112,10 +117,19 @@ export async function poll(this: IPollFunctions, run: PollRun): Promise<PollResu
 	const query = await scanQuery(this, run.state);
 	const sameFilters = run.state?.filters === query.signature;
 	let window = sameFilters ? ScanWindow.restore(run.state) : undefined;
+	const storedSpan = sameFilters && typeof run.state?.span === 'number' ? run.state.span : DEFAULT_SPAN_US;
+	let span = Math.max(MIN_SPAN_US, storedSpan);
+	// The next poll's first span: fitted to what one poll delivers after a full poll, else growing back.
+	let nextSpan = Math.min(DEFAULT_SPAN_US, span * 2);
+	const undated = new Set<string>(
+		sameFilters && Array.isArray(run.state?.undated) ? (run.state.undated as unknown[]).map(String) : [],
+	);
 	const save = (w: ScanWindow): IDataObject => ({
 		...w.toState(),
 		filters: query.signature,
 		...(query.product ? { product: query.product } : {}),
+		...(nextSpan !== DEFAULT_SPAN_US ? { span: nextSpan } : {}),
+		...(undated.size ? { undated: [...undated].slice(-MAX_UNDATED) } : {}),
 	});
 
 	if (!window) {
@@ -125,26 +139,50 @@ export async function poll(this: IPollFunctions, run: PollRun): Promise<PollResu
 		window = ScanWindow.startingAt(run.options.startFrom * 1000);
 	}
 
+	// Windows from the position on, each read completely and delivered in scan-time order. The
+	// last one reaches past now to the far end; this host's clock only decides where windows
+	// end, never what is delivered.
 	const events: IDataObject[] = [];
-	let complete = true;
-	read: for await (const page of pages(this, query.qs, window.from, run.budget)) {
-		for (const scan of page) {
-			if (!window.take(scan)) continue;
-			events.push(scan);
-			// Full: the rest, dated at or after this scan, is read again by the next poll.
+	const end = farEnd();
+	const nowUs = Date.now() * 1000;
+	let start = window.from;
+	let full = false;
+	for (;;) {
+		const to = start + span >= nowUs ? end : start + span;
+		const read = await readWindow.call(this, {
+			qs: query.qs,
+			from: start,
+			to,
+			timeoutMs: run.budget.timeoutMs,
+			// The first window with something new is read to its end whatever the budget (stopping
+			// inside it would never get past it); a later one stops and waits for the next poll.
+			shouldStop: () => events.length > 0 && run.budget.spent(),
+		});
+		if (!read.complete) break;
+		let fresh = 0;
+		for (const entry of read.entries) {
+			if (scanTime(entry.record) === undefined) {
+				if (undated.has(entry.id)) continue;
+				undated.add(entry.id);
+			} else if (!window.take(entry)) continue;
+			events.push(entry.record);
+			fresh++;
 			if (events.length >= run.options.maxPerPoll) {
-				complete = false;
-				break read;
+				// More than this poll may deliver: the next poll starts inside this window, and its
+				// first window is about as long as the part delivered now.
+				full = true;
+				nextSpan = Math.max(MIN_SPAN_US, Math.min(span, entry.time - start + MIN_SPAN_US));
+				break;
 			}
 		}
-		// Stop for the budget only once something new was found: the re-read of the late-scan
-		// window costs the same every poll, and stopping inside it would never get past it.
-		if (events.length && run.budget.spent()) {
-			complete = false;
-			break;
-		}
+		if (full || to === end) break;
+		start = to;
+		if (fresh < run.options.maxPerPoll / 4) span *= 2;
+		// The windows read so far are complete; once something was found the rest waits for the
+		// next poll. Quiet windows never stop a poll: otherwise a slow server could keep it re-reading them.
+		if (events.length && run.budget.spent()) break;
 	}
-	window.advance(run.options.lagUs, complete);
+	window.advance(run.options.lagUs, !full);
 	return { events, state: save(window) };
 }
 
@@ -154,19 +192,18 @@ export async function sample(this: IPollFunctions): Promise<IDataObject[]> {
 	const now = Date.now();
 	for (const lookBack of SAMPLE_LOOKBACK_MS) {
 		const recent: IDataObject[] = [];
-		let read = 0;
-		for await (const page of paginate.call(this, {
-			path: SCAN_EXPORT_PATH,
-			qs: windowQuery(qs, (now - lookBack) * 1000),
-			pageSizeParam: 'page_size',
-			pageSize: SCAN_PAGE_SIZE,
-			permissions: SCANS_DOWNLOAD,
+		for await (const batch of exportScans.call(this, {
+			qs,
+			from: (now - lookBack) * 1000,
+			to: farEnd(),
+			order: 'newest',
+			limit: SAMPLE_SIZE,
+			parallel: 1,
 		})) {
-			recent.push(...page.slice(-SAMPLE_SIZE));
-			if (recent.length > SAMPLE_SIZE) recent.splice(0, recent.length - SAMPLE_SIZE);
-			if (++read >= SAMPLE_PAGES) break;
+			recent.push(...batch);
 		}
-		if (recent.length) return recent;
+		// Shown oldest first, as the poll delivers them.
+		if (recent.length) return recent.reverse();
 	}
 	return [];
 }

@@ -1,21 +1,22 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { timeKey } from '../../shared/datetime';
+import type { ScanEntry } from '../../shared/scanExport';
 
 /**
  * The New Scan event's position in the data, and how it moves.
  *
- * The export lists scans oldest first by (datetime, uuid) and pages never overlap, but a scan
- * can become visible after scans dated later than it (a phone that was offline): paging on
- * from a cursor would never see it. So each poll re-reads from `from` = newest delivered scan
- * time − the late-scan window, and skips the scans already delivered inside that window, which
- * `seen` lists. The invariant after every successful poll:
+ * A scan can become visible after scans dated later than it (a phone that was offline): paging
+ * on from a cursor would never see it. So each poll re-reads from `from` = newest delivered scan
+ * time − the late-scan window, in time windows read completely and sorted (so the export's order
+ * does not matter, see nodes/shared/scanExport.ts), and skips the scans already delivered
+ * inside that window, which `seen` lists. The invariant after every successful poll:
  *
  *   every matching scan dated at or after `from` has been delivered (and is in `seen`) or has
  *   not been read yet; nothing dated before `from` will be delivered.
  *
- * Scans with equal times are told apart by uuid, so the boundary needs no special case.
- * Positions are microsecond time keys (see datetime.ts); none of it uses the n8n host's clock.
+ * Scans with equal times are told apart by their identity (the uuid, or a fingerprint of a
+ * record without one), so the boundary needs no special case. Positions are microsecond time
+ * keys (see datetime.ts); none of it uses the n8n host's clock.
  */
 
 /**
@@ -59,22 +60,15 @@ export class ScanWindow {
 	}
 
 	/**
-	 * Looks at one scan of the re-read: true when it is new (dated in the window and not
-	 * delivered before), in which case it is now counted as delivered.
+	 * Looks at one scan of the re-read, in (time, identity) order: true when it is new (dated in
+	 * the window and not delivered before), in which case it is now counted as delivered.
 	 */
-	take(record: IDataObject): boolean {
-		const scan = (record.scan ?? {}) as IDataObject;
-		const id = typeof scan.uuid === 'string' ? scan.uuid : undefined;
-		let key = timeKey(scan.datetime);
-		if (key === undefined && typeof scan.timestamp === 'number') key = Math.round(scan.timestamp * 1e6);
-		// The export is in time order, so a scan without a readable time sits where the last one did.
-		if (key === undefined) key = this.lastExamined ?? this.from;
-		this.lastExamined = key;
-		if (key < this.from) return false;
-		if (id === undefined) return true;
-		if (this.seen.has(id)) return false;
-		this.seen.set(id, key);
-		if (this.newest === undefined || key > this.newest) this.newest = key;
+	take(entry: ScanEntry): boolean {
+		this.lastExamined = entry.time;
+		if (entry.time < this.from) return false;
+		if (this.seen.has(entry.id)) return false;
+		this.seen.set(entry.id, entry.time);
+		if (this.newest === undefined || entry.time > this.newest) this.newest = entry.time;
 		return true;
 	}
 

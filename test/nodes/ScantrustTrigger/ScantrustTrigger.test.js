@@ -1,15 +1,19 @@
 // The Scantrust Trigger end to end: n8n-core's PollContext runs poll() against the sandbox over
-// HTTP, with one static data object kept between polls as n8n keeps it.
+// HTTP, with one static data object kept between polls as n8n keeps it. New Scan runs once under
+// each of the scan export's plausible behaviours (order × date precision, pages shuffled; see
+// scanExportVariants in test/helpers/sandbox.js).
+const fs = require('node:fs');
 const { runPoll, sandboxCredential } = require('../../harness/n8n');
-const { useSandbox, apiRequests } = require('../../helpers/sandbox');
+const { useSandbox, apiRequests, scanExportVariants } = require('../../helpers/sandbox');
 const { RETRY } = require('../../../dist/nodes/shared/transport/constants');
 
-const getSandbox = useSandbox();
+/** Figures for the closing note: printed, and appended as JSON lines to $SCAN_FIGURES when set. */
+function report(label, figures) {
+	console.log(`${label}: ${JSON.stringify(figures)}`);
+	if (process.env.SCAN_FIGURES) fs.appendFileSync(process.env.SCAN_FIGURES, `${JSON.stringify({ label, ...figures })}\n`);
+}
+
 let sandbox;
-beforeEach(() => {
-	sandbox = getSandbox();
-	sandbox.reset();
-});
 
 const MINUTE = 60_000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -58,7 +62,13 @@ async function api(method, path, body) {
 	return { status: response.status, body: await response.json() };
 }
 
-describe('New Scan', () => {
+describe.each(scanExportVariants())('New Scan, scan export %s', (variant, sandboxOptions) => {
+	const getScanSandbox = useSandbox(sandboxOptions);
+	beforeEach(() => {
+		sandbox = getScanSandbox();
+		sandbox.reset();
+	});
+
 	test('first activation sets a baseline and emits no history', async () => {
 		addScans({ count: 5 });
 		const t = trigger();
@@ -90,7 +100,8 @@ describe('New Scan', () => {
 		expect(apiRequests(sandbox)).toHaveLength(1);
 		const [request] = apiRequests(sandbox);
 		expect(request.query).toMatchObject({ page_mode: 'cursor', page_size: '1000' });
-		expect(request.query.date_from).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+		// Covering dates to the second (a server may honour only whole days; see scanExport.ts).
+		expect(request.query.date_from).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
 	});
 
 	test('a product filter by SKU is looked up once; idle polls stay one request', async () => {
@@ -195,16 +206,63 @@ describe('New Scan', () => {
 	test('the poll budget spreads a long read over several polls without loss or repetition', async () => {
 		const t = trigger({ options: { maxPerPoll: 10000 } }, { pollBudgetMs: 400 });
 		await t.poll();
-		const created = addScans({ count: 1500 });
+		// 1,500 scans over the last 50 minutes, in a slow server (300 ms a page, the budget stops at 200 ms).
+		const created = [];
+		for (let k = 0; k < 50; k++) created.push(...addScans({ count: 30, at: Date.now() - (50 - k) * MINUTE }));
 		sandbox.faults.set({ latencyMs: 300 });
 		const first = await t.poll();
-		// One page of 1000 fitted in the budget (the first may also hold a scan known from the baseline).
-		expect(first.length).toBeGreaterThan(900);
-		expect(first.length).toBeLessThanOrEqual(1000);
+		// The first window with new scans is read to its end; the windows after it wait.
+		expect(first.length).toBeGreaterThan(0);
+		expect(first.length).toBeLessThan(1500);
 		const all = [...uuids(first)];
-		for (let i = 0; i < 4; i++) all.push(...uuids(await t.poll()));
+		for (let i = 0; i < 12 && all.length < created.length; i++) all.push(...uuids(await t.poll()));
 		expect(new Set(all).size).toBe(all.length);
 		expect(all.sort()).toEqual([...created].sort());
+		expect(await t.poll()).toEqual([]);
+	});
+
+	test('off for 6 hours, 13 scans spread over them, at most 5 per poll: every scan once, in scan-time order, in 3 polls', async () => {
+		const t = trigger({ options: { maxPerPoll: 5 } });
+		await t.poll();
+		// Play the 6 hours back: the stored position is where a poll 6 hours ago left it.
+		const now = Date.now();
+		const stored = t.state().state;
+		const lagUs = 10 * MINUTE * 1000;
+		const newest = (now - 6 * 3600_000) * 1000;
+		t.state().state = { ...stored, from: newest - lagUs, newest, seen: {} };
+		// The seeded data has about one scan every 5 hours: the 6 hours must hold 13 to 15 in all.
+		const since = (newest - lagUs) / 1000;
+		const seeded = scansSince(since).length;
+		const created = [];
+		for (let k = 0; k < 15 - Math.max(2, seeded) && created.length < 13; k++) {
+			created.push(...addScans({ count: 1, at: now - 6 * 3600_000 + (k + 1) * 25 * MINUTE }));
+		}
+		const expected = scansSince(since);
+		expect(expected.length).toBeGreaterThanOrEqual(12);
+		expect(expected.length).toBeLessThanOrEqual(15);
+		const delivered = [];
+		const sizes = [];
+		for (let i = 0; i < 6; i++) {
+			const events = await t.poll();
+			if (!events.length) break;
+			sizes.push(events.length);
+			delivered.push(...events);
+		}
+		const ids = uuids(delivered);
+		const figures = {
+			variant,
+			scansCreated: expected.length,
+			delivered: ids.length,
+			duplicates: ids.length - new Set(ids).size,
+			misses: expected.filter((id) => !ids.includes(id)).length,
+			polls: sizes.length,
+			perPoll: sizes,
+		};
+		report('New Scan catch-up after 6 hours off', figures);
+		// In scan-time order across the polls: the sandbox's (datetime, uuid) order.
+		expect(ids).toEqual(expected);
+		expect(sizes).toEqual([5, 5, expected.length - 10]);
+		expect(await t.poll()).toEqual([]);
 	});
 
 	test('a host without getPollBudgetMs works the same', async () => {
@@ -377,12 +435,19 @@ describe('New Scan', () => {
 		figures.extras = [...delivered].filter((id) => !created.has(id)).length;
 		figures.staticDataBytes = JSON.stringify(t.staticData).length;
 		figures.requests = scanRequests().length;
-		console.log(`Scantrust Trigger long run: ${JSON.stringify(figures)}`);
+		report(`Scantrust Trigger long run (${variant})`, figures);
 		expect(figures.duplicates).toBe(0);
 		expect(figures.misses).toBe(0);
 		expect(figures.extras).toBe(0);
 		expect(figures.failedPolls).toBeGreaterThan(0);
 	}, 180_000);
+});
+
+describe('other events', () => {
+const getSandbox = useSandbox();
+beforeEach(() => {
+	sandbox = getSandbox();
+	sandbox.reset();
 });
 
 describe('Work Order Completed', () => {
@@ -478,4 +543,5 @@ describe('Code Upload Finished', () => {
 		expect(events[0].result_data.errors[0]).toHaveProperty('duplicate_id_error');
 		expect(apiRequests(sandbox)[0].query).toMatchObject({ status: 'error', type: 'code' });
 	});
+});
 });
