@@ -4,17 +4,14 @@
 // persisted (JSON round trip) and a fresh Workflow and PollContext. n8n persists static data after
 // activation and after a poll that emitted; a poll that emitted nothing changes it in memory only,
 // so a restart after such polls loses their changes. Every scan must be delivered exactly once.
+// Runs once under each of the scan export's plausible behaviours (order × date precision, pages
+// shuffled; scanExportVariants in test/helpers/sandbox.js).
 const { runPoll, sandboxCredential } = require('../harness/n8n');
-const { useSandbox } = require('../helpers/sandbox');
+const { useSandbox, scanExportVariants } = require('../helpers/sandbox');
 const { useFastBackoff, mixedFaults, apiEntries, faultCounts, record, duplicates, listAll } = require('./support');
 
 useFastBackoff();
-const getSandbox = useSandbox({ seed: 'reliability-trigger', scanCount: 2000, codeCount: 3000, jobDelayMs: 0 });
 let sandbox;
-beforeEach(() => {
-	sandbox = getSandbox();
-	sandbox.reset();
-});
 
 /** A deterministic stream of small integers for the arrival pattern (the sandbox seeds everything else). */
 function arrivals(seed) {
@@ -94,7 +91,7 @@ async function runTrigger({ parameters, polls, restartAt, maxLagMs, burstEvery, 
 	return { delivered, created, stats };
 }
 
-async function check(name, options, expectedFilter) {
+async function check(variant, name, options, expectedFilter) {
 	const activatedAt = Date.now();
 	sandbox.clearLog();
 	sandbox.faults.set(mixedFaults());
@@ -127,8 +124,8 @@ async function check(name, options, expectedFilter) {
 	expect(missing).toEqual([]);
 	expect(extra).toEqual([]);
 	expect(expected.length).toBeGreaterThan(100);
-	record('trigger', {
-		scenario: name,
+	const row = {
+		scenario: `${name} [export ${variant}]`,
 		polls: stats.polls,
 		emitting: stats.emitting,
 		failedPolls: stats.failed,
@@ -141,12 +138,20 @@ async function check(name, options, expectedFilter) {
 		lost: missing.length,
 		duplicated: repeated.length,
 		unexpected: extra.length,
-	});
+	};
+	record('trigger', row);
+	console.log(`Reliability trigger: ${JSON.stringify(row)}`);
 }
 
-describe('New Scan under mixed faults, with restarts', () => {
+describe.each(scanExportVariants())('New Scan under mixed faults, with restarts, scan export %s', (variant, sandboxOptions) => {
+	const getSandbox = useSandbox({ seed: 'reliability-trigger', scanCount: 2000, codeCount: 3000, jobDelayMs: 0, ...sandboxOptions });
+	beforeEach(() => {
+		sandbox = getSandbox();
+		sandbox.reset();
+	});
+
 	test('240 polls, every scan, late scans up to 5 minutes, 4 restarts, an outage: each scan delivered once', async () => {
-		await check('New Scan, all scans: 240 polls, late scans (≤ 5 min), restarts at polls 41, 97, 150, 201, outage (HTTP 500) at polls 120–126', {
+		await check(variant, 'New Scan, all scans: 240 polls, late scans (≤ 5 min), restarts at polls 41, 97, 150, 201, outage (HTTP 500) at polls 120–126', {
 			parameters: { options: {} },
 			polls: 240,
 			restartAt: [41, 97, 150, 201],
@@ -159,6 +164,7 @@ describe('New Scan under mixed faults, with restarts', () => {
 
 	test('200 polls, suspicious scans only, 5 per poll at most, 3 restarts: each match delivered once', async () => {
 		await check(
+			variant,
 			'New Scan, suspicious only, Max Events per Poll 5: 200 polls, restarts at polls 60, 123, 177',
 			{
 				parameters: { onlySuspicious: true, options: { maxPerPoll: 5, lateScanMinutes: 3 } },
@@ -171,5 +177,19 @@ describe('New Scan under mixed faults, with restarts', () => {
 			},
 			'flags=counterfeit,out-of-market',
 		);
+	});
+
+	test('bursts longer than the late-scan window, 10 per poll at most, 2 restarts: each scan delivered once', async () => {
+		// A 1-minute late-scan window and bursts of 150: each burst takes 15 polls to deliver, far
+		// longer than the window, while late scans (up to 40 s) keep arriving behind the position.
+		// The last burst (poll 120) has 25 polls to drain.
+		await check(variant, 'New Scan, bursts of 150 over a 1-minute late-scan window, Max Events per Poll 10: 145 polls, restarts at polls 50, 95', {
+			parameters: { options: { maxPerPoll: 10, lateScanMinutes: 1 } },
+			polls: 145,
+			restartAt: [50, 95],
+			maxLagMs: 40_000,
+			burstEvery: 30,
+			burst: 150,
+		});
 	});
 });
