@@ -1,5 +1,6 @@
 /**
- * Dates and times for the scan export and the trigger.
+ * Dates and times: the one module for every date the nodes read from the user or the API (scan
+ * export, trigger, code export filters).
  *
  * Scantrust renders datetimes with microseconds (`2021-02-01T03:24:42.468939Z`) and a JS Date
  * keeps milliseconds only, so positions in the data are kept as whole microseconds since the
@@ -108,4 +109,25 @@ function zoneOffsetMs(ms: number, timeZone: string): number {
 	const part = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
 	const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
 	return wall - (ms - (((ms % 1000) + 1000) % 1000));
+}
+
+/**
+ * A date filter the user picked or typed, as the UTC instant Scantrust is sent
+ * (`2026-01-30T23:00:00.000Z`), read like {@link parseUserDate}: without an offset, in the
+ * workflow's time zone. With `endOfDay`, a bare date (`2026-01-31`) as the upper end of a range
+ * means the whole of that day, up to its last millisecond in that time zone. Undefined when the
+ * value is not a date.
+ */
+export function userDateIso(value: unknown, timeZone: string, { endOfDay = false } = {}): string | undefined {
+	const luxon = value as { toISO?: unknown } | null;
+	const raw = luxon && typeof luxon === 'object' && typeof luxon.toISO === 'function' ? String((luxon.toISO as () => string).call(value)) : value;
+	const ms = parseUserDate(raw, timeZone);
+	if (ms === undefined) return undefined;
+	const dateOnly = typeof raw === 'string' ? DATE_ONLY.exec(raw.trim()) : null;
+	if (endOfDay && dateOnly) {
+		const next = new Date(Date.UTC(Number(dateOnly[1]), Number(dateOnly[2]) - 1, Number(dateOnly[3]) + 1));
+		const nextDay = parseUserDate(next.toISOString().slice(0, 10), timeZone);
+		if (nextDay !== undefined) return new Date(nextDay - 1).toISOString();
+	}
+	return new Date(ms).toISOString();
 }

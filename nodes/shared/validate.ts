@@ -41,21 +41,6 @@ export function positiveInteger(
 	return number;
 }
 
-/** Dates go to Scantrust as YYYY-MM-DD (or a full ISO date-time where the API takes one). */
-export function isoDate(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	value: unknown,
-	label: string,
-): string {
-	const text = String(value ?? '').trim();
-	const match = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(text);
-	if (!match || Number.isNaN(Date.parse(text.slice(0, 10)))) {
-		throw invalid(context, itemIndex, label, `must be a date like 2026-01-31 (got "${text}")`);
-	}
-	return text;
-}
-
 /** A whole number within [min, max], e.g. an activation status (0–2) or a blacklist reason (1–10). */
 export function integerInRange(
 	context: IExecuteFunctions,

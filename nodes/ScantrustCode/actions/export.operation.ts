@@ -4,7 +4,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { startCodeExport, waitForCodeExport } from '../../shared/codeExport';
 import { waitParameters, waitSettings } from '../../shared/waiting';
 import { downloadToBinary } from '../../shared/transport';
-import { codeIdentifier, fieldKey, invalid, isoDate, positiveInteger } from '../../shared/validate';
+import { userDateIso } from '../../shared/datetime';
+import { codeIdentifier, fieldKey, invalid, positiveInteger } from '../../shared/validate';
 
 /** Code data export (scantrust-api.md §7): start, wait for the document, get a link, download the CSV. */
 
@@ -170,16 +171,21 @@ function idList(context: IExecuteFunctions, itemIndex: number, raw: unknown, lab
 		.join(',');
 }
 
-/** A date filter value: the picker's string, or a date object from an expression. */
-function dateValue(context: IExecuteFunctions, itemIndex: number, raw: unknown, label: string): string | undefined {
+/**
+ * A date filter value (the picker's wall time, a typed date, or a date from an expression) as the
+ * UTC instant Scantrust is sent, read in the workflow's time zone like Scan → Get Many's dates.
+ */
+function dateValue(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	raw: unknown,
+	label: string,
+	bound: 'from' | 'to',
+): string | undefined {
 	if (raw === undefined || raw === null || raw === '') return undefined;
-	const value =
-		raw instanceof Date
-			? raw.toISOString()
-			: typeof raw === 'object' && typeof (raw as { toISO?: unknown }).toISO === 'function'
-				? String((raw as { toISO: () => string }).toISO())
-				: raw;
-	return isoDate(context, itemIndex, value, label);
+	const iso = userDateIso(raw, context.getTimezone(), { endOfDay: bound === 'to' });
+	if (iso === undefined) throw invalid(context, itemIndex, label, `must be a date like 2026-01-31 (got "${String(raw)}")`);
+	return iso;
 }
 
 /**
@@ -193,8 +199,8 @@ function dateRange(
 	toRaw: unknown,
 	labels: [string, string],
 ): string | undefined {
-	const from = dateValue(context, itemIndex, fromRaw, labels[0]);
-	const to = dateValue(context, itemIndex, toRaw, labels[1]);
+	const from = dateValue(context, itemIndex, fromRaw, labels[0], 'from');
+	const to = dateValue(context, itemIndex, toRaw, labels[1], 'to');
 	if (!from && !to) return undefined;
 	if (!from) throw invalid(context, itemIndex, labels[1], `needs "${labels[0]}" too (Scantrust takes a range from,to)`);
 	if (to && Date.parse(from) > Date.parse(to)) {

@@ -66,5 +66,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		limit,
 		itemIndex,
 		permissions: INGESTION_VIEW,
+		// An offset list: a record inserted while paging can come twice; it is output once.
+		uniqueBy: 'key',
 	});
 }

@@ -52,5 +52,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		limit,
 		itemIndex,
 		permissions: ['product_view'],
+		// An offset list: a record inserted while paging can come twice; it is output once.
+		uniqueBy: 'id',
 	});
 }

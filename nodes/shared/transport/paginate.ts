@@ -19,6 +19,13 @@ export interface PageRequest extends Omit<ApiRequest, 'method' | 'body'> {
 	 * that go to the end (a consumer that stops early leaves one page fetched for nothing).
 	 */
 	prefetch?: boolean;
+	/**
+	 * For offset lists (`limit`/`offset`): the field that identifies a record (`id`, `key`). A
+	 * record inserted or removed while the pages are read shifts the offsets, so a record can come
+	 * twice; later copies are dropped (and do not count against the limit). A record can still be
+	 * missed that way: offsets cannot tell.
+	 */
+	uniqueBy?: string;
 }
 
 /**
@@ -45,7 +52,8 @@ export async function* paginate(
 	this: ScantrustContext,
 	request: PageRequest,
 ): AsyncGenerator<IDataObject[], void, undefined> {
-	const { prefetch, limit, pageSizeParam: sizeParam, pageSize: size, ...call } = request;
+	const { prefetch, limit, pageSizeParam: sizeParam, pageSize: size, uniqueBy, ...call } = request;
+	const seen = uniqueBy ? new Set<unknown>() : undefined;
 	const pageSizeParam = sizeParam ?? 'limit';
 	const pageSize = Math.min(size ?? LIST_PAGE_SIZE, limit ?? Infinity);
 	let remaining = limit ?? Infinity;
@@ -70,7 +78,8 @@ export async function* paginate(
 
 		const body = (typeof answer === 'string' ? parseJson(answer) : answer) as PageBody;
 		const results = Array.isArray(body.results) ? body.results : [];
-		const page = results.length > remaining ? results.slice(0, remaining) : results;
+		const fresh = seen && uniqueBy ? firstCopies(results, uniqueBy, seen) : results;
+		const page = fresh.length > remaining ? fresh.slice(0, remaining) : fresh;
 		remaining -= page.length;
 		yield page;
 		if (results.length === 0) break;
@@ -78,6 +87,20 @@ export async function* paginate(
 		const next = body.next ?? null;
 		if (next && remaining > 0) pending = next === ahead && prefetched ? prefetched : fetchPage(next);
 	}
+}
+
+/** The records of a page not seen before (by `field`); records without it are all kept. */
+function firstCopies(results: IDataObject[], field: string, seen: Set<unknown>): IDataObject[] {
+	const fresh: IDataObject[] = [];
+	for (const record of results) {
+		const key = record?.[field];
+		if (key !== undefined && key !== null) {
+			if (seen.has(key)) continue;
+			seen.add(key);
+		}
+		fresh.push(record);
+	}
+	return fresh;
 }
 
 /** The `next` link at the very start of a JSON answer, without parsing the rest of it. */

@@ -24,6 +24,7 @@ const codeNode = (parameters, extra = {}) =>
 		credentials: sandboxCredential(sandbox, extra.token),
 		input: extra.input,
 		continueOnFail: extra.continueOnFail,
+		workflowSettings: extra.workflowSettings,
 	});
 
 const byExtendedId = { dataKey: 'extended_id', extendedId: '={{ $json.ext }}' };
@@ -410,11 +411,25 @@ describe('export', () => {
 	});
 
 	test('a start date alone is sent as a range up to now', async () => {
-		const { items } = await exportCodes({ activatedFrom: '2020-01-01', status: '2' });
+		const { items } = await exportCodes({ activatedFrom: '2020-01-01', status: '2' }, {}, { workflowSettings: { timezone: 'UTC' } });
 		const query = apiRequests(sandbox, 'GET', '/codes/download/')[0].query;
-		expect(query.activated_at).toMatch(/^2020-01-01,\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+		expect(query.activated_at).toMatch(/^2020-01-01T00:00:00\.000Z,\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
 		const { rows } = parseCsv(await decode(items[0]));
 		expect(rows).toHaveLength(sandbox.state.codes.filter((c) => c.status === 2 && c.activated_at !== null).length);
+	});
+
+	test.each([
+		// The instants are worked out by hand, not by code like the node's.
+		['Europe/Berlin', { activatedFrom: '2026-01-31T00:00:00' }, '2026-01-30T23:00:00.000Z,'],
+		['Europe/Berlin', { activatedFrom: '2026-07-01T08:30:00', activatedTo: '2026-07-02T00:00:00' }, '2026-07-01T06:30:00.000Z,2026-07-01T22:00:00.000Z'],
+		['America/New_York', { updatedFrom: '2026-01-15', updatedTo: '2026-01-15' }, '2026-01-15T05:00:00.000Z,2026-01-16T04:59:59.999Z'],
+		['Asia/Kolkata', { activatedFrom: '2026-01-15T00:00:00Z' }, '2026-01-15T00:00:00.000Z,'],
+	])('a picked date without offset is read in the workflow time zone (%s, %j)', async (timezone, filters, expected) => {
+		await exportCodes({ ...filters, status: '2' }, {}, { workflowSettings: { timezone } });
+		const query = apiRequests(sandbox, 'GET', '/codes/download/')[0].query;
+		const value = query.activated_at ?? query.updated_at;
+		if (expected.endsWith(',')) expect(value.startsWith(expected)).toBe(true);
+		else expect(value).toBe(expected);
 	});
 
 	test('one export per input item, each paired', async () => {

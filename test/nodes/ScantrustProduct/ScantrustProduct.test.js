@@ -269,3 +269,46 @@ describe('pagination over many pages', () => {
 		expect(apiRequests(big, 'GET', '/products/')).toHaveLength(2);
 	});
 });
+
+describe('Return All while products are added (an offset list)', () => {
+	// The sandbox calls this after each answered request: the test inserts products between pages.
+	let afterRequest = () => {};
+	const getLive = useSandbox({ productCount: 260, onLog: (entry) => afterRequest(entry) });
+
+	/** A product named to sort first (ordering by name), as if someone created it in the portal. */
+	function insertFirst(live, suffix) {
+		const model = live.state.products.find((p) => !p.is_archived);
+		const id = live.state.nextIds.product++;
+		live.state.products.push({ ...model, id, uuid: `inserted-${suffix}`, sku: `INS-${suffix}`, name: `!!! inserted ${suffix}` });
+		return id;
+	}
+
+	test('a product inserted before the current page does not come twice: repeats are dropped by id', async () => {
+		const live = getLive();
+		live.reset();
+		live.clearLog();
+		let pagesAnswered = 0;
+		afterRequest = (entry) => {
+			if (entry.origin !== 'api' || !entry.path.endsWith('/products/')) return;
+			pagesAnswered++;
+			if (pagesAnswered <= 2) insertFirst(live, pagesAnswered);
+		};
+		try {
+			const { items, error } = await runNode({
+				type: 'scantrustProduct',
+				parameters: { operation: 'getMany', returnAll: true, filters: { ordering: 'name' } },
+				credentials: sandboxCredential(live),
+			});
+			expect(error).toBeUndefined();
+			const ids = items.map((i) => i.json.id);
+			expect(new Set(ids).size).toBe(ids.length);
+			// Every product that existed before the read is there once (two inserted ones shifted the
+			// offsets and made the last product of pages 1 and 2 come again, which is dropped).
+			const before = live.state.products.filter((p) => !p.is_archived && !String(p.sku).startsWith('INS-'));
+			expect(ids).toEqual(expect.arrayContaining(before.map((p) => p.id)));
+			expect(apiRequests(live, 'GET', '/products/').length).toBeGreaterThanOrEqual(3);
+		} finally {
+			afterRequest = () => {};
+		}
+	});
+});
