@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { hasFailed, taskFailedError, waitForTask } from '../../ScantrustScmData/helpers/task';
+import { hasFailed, taskFailedError, waitForTask } from '../../shared/scmTask';
 import { exportCodes } from '../../shared/codeExport';
 import { productLocator } from '../../shared/descriptions';
 import { resolveProductId } from '../../shared/lookups';

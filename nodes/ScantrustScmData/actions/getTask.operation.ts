@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { checkTaskId, getTask } from '../helpers/task';
+import { checkTaskId, getTask } from '../../shared/scmTask';
 
 const properties: INodeProperties[] = [
 	{

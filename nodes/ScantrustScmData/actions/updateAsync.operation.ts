@@ -5,7 +5,7 @@ import { waitParameters, waitSettings } from '../../shared/waiting';
 import { emptyValuesOption, fieldsToWriteProperty, readScmData, SCM_UPLOAD_PERMISSIONS } from '../../shared/scmFields';
 import { apiRequest } from '../../shared/transport';
 import { codeIdentifier, fieldKey, invalid } from '../../shared/validate';
-import { hasFailed, taskFailedError, waitForTask } from '../helpers/task';
+import { hasFailed, taskFailedError, waitForTask } from '../../shared/scmTask';
 
 const properties: INodeProperties[] = [
 	{

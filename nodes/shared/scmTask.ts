@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { apiRequest, waitFor } from '../../shared/transport';
-import type { WaitOptions } from '../../shared/transport/wait';
-import { invalid } from '../../shared/validate';
+import { apiRequest, waitFor } from './transport';
+import type { WaitOptions } from './transport/wait';
+import { invalid } from './validate';
 
 /** SCM async tasks (`GET /api/v2/scm/tasks/{id}/`, scantrust-api.md §4.4), shared by Update Async and Get Task. */
 
