@@ -13,14 +13,18 @@ async function runMeasured(sandbox, name, config, pathPart) {
 }
 
 /**
- * For each 429 in the log: how long after it was answered the next request arrived. Against the
- * Retry-After the server sent, this shows whether the client waited longer than asked.
+ * For each 429 in the log: how long after it was answered the same request (same path and
+ * query) arrived again. Against the Retry-After the server sent, this shows whether the client
+ * waited longer than asked; matching by request keeps it right when several are in flight.
  */
 function afterThrottle(entries) {
 	const ordered = [...entries].sort((a, b) => arrivedAt(a) - arrivedAt(b));
+	const key = (e) => `${e.method} ${e.path} ${JSON.stringify(e.query)}`;
 	const gaps = [];
 	ordered.forEach((entry, i) => {
-		if (entry.status === 429 && ordered[i + 1]) gaps.push(arrivedAt(ordered[i + 1]) - answeredAt(entry));
+		if (entry.status !== 429) return;
+		const again = ordered.slice(i + 1).find((e) => key(e) === key(entry));
+		if (again) gaps.push(arrivedAt(again) - answeredAt(entry));
 	});
 	return gaps;
 }

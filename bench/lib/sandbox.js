@@ -89,7 +89,28 @@ function summarizeLog(entries, filter = () => true) {
 		errors: picked.filter((e) => e.status === null || (e.status >= 400 && e.status !== 429)).length,
 		serviceMs: picked.reduce((sum, e) => sum + e.durationMs, 0),
 		askedWaitMs: picked.reduce((sum, e) => sum + (e.retryAfterS ?? 0) * 1000, 0),
+		askedWaitSpanMs: askedWaitSpan(picked),
 	};
+}
+
+/**
+ * The wall-clock time the server asked the client to stay away: the union of [answer, answer +
+ * Retry-After] over the 429s. Equal to the sum when one request is in flight; smaller when
+ * several requests were refused at once (their waits overlap).
+ */
+function askedWaitSpan(entries) {
+	const spans = entries
+		.filter((e) => e.retryAfterS)
+		.map((e) => [Date.parse(e.time) + e.durationMs, Date.parse(e.time) + e.durationMs + e.retryAfterS * 1000])
+		.sort((a, b) => a[0] - b[0]);
+	let total = 0;
+	let end = -Infinity;
+	for (const [from, to] of spans) {
+		if (to <= end) continue;
+		total += to - Math.max(from, end);
+		end = to;
+	}
+	return total;
 }
 
 /** When the sandbox received a logged request, and when its answer was ready (`time` is the arrival). */

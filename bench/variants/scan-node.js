@@ -1,5 +1,6 @@
 // Our Scan node (Get Many, Return All) through n8n-core's WorkflowExecute (test/harness/n8n.js),
-// against the bench sandbox. Config: { baseUrl, token, timeRange, countUnique }.
+// against the bench sandbox. Config: { baseUrl, token, timeRange, countUnique, parallelWindows }
+// (parallelWindows unset: the node's default).
 'use strict';
 const { config, main, measure } = require('./common');
 const { runNode } = require('../../test/harness/n8n');
@@ -13,7 +14,8 @@ main(async () => {
 	const warm = await run({ returnAll: false, limit: 10, timeRange: config.timeRange });
 	if (warm.error) throw warm.error;
 	await measure(async () => {
-		const { items, error } = await run({ returnAll: true, timeRange: config.timeRange });
+		const options = config.parallelWindows ? { parallelWindows: config.parallelWindows } : {};
+		const { items, error } = await run({ returnAll: true, timeRange: config.timeRange, options });
 		if (error) throw error;
 		const result = { items: items.length };
 		if (config.countUnique) result.uniqueItems = new Set(items.map((item) => item.json.scan.uuid)).size;
