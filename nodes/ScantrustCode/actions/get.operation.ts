@@ -72,10 +72,14 @@ function lookupWait(context: IExecuteFunctions, itemIndex: number): ExportWait {
 	return options.pollInterval === undefined ? { ...settings, intervalMs: 1000 } : settings;
 }
 
-export function validate(this: IExecuteFunctions, itemIndex: number): void {
-	readCodeSelector(this, itemIndex);
-	ifNotFound(this, itemIndex);
+interface GetInput extends CodeSelector {
+	ifNotFound: string;
+}
+
+/** One item's lookup, read and checked once; the router hands it to `executeBatch`. */
+export function validate(this: IExecuteFunctions, itemIndex: number): GetInput {
 	lookupWait(this, itemIndex);
+	return { ...readCodeSelector(this, itemIndex), ifNotFound: ifNotFound(this, itemIndex) };
 }
 
 /** One exported CSV row as a readable item: states in words, numbers as numbers, SCM fields apart. */
@@ -172,8 +176,11 @@ async function lookUp(this: IExecuteFunctions, lookups: Lookup[], itemIndex: num
 	return found;
 }
 
-export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<INodeExecutionData[]> {
-	const selectors = itemIndexes.map((i) => readCodeSelector(this, i));
+export async function executeBatch(
+	this: IExecuteFunctions,
+	itemIndexes: number[],
+	selectors: GetInput[],
+): Promise<INodeExecutionData[]> {
 	const wait = lookupWait(this, itemIndexes[0]);
 	let found: Found;
 	try {
@@ -190,7 +197,7 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 			for (const json of records) output.push({ json, pairedItem: { item: itemIndex } });
 			return;
 		}
-		if (ifNotFound(this, itemIndex) === 'output') {
+		if (selectors[position].ifNotFound === 'output') {
 			const json: IDataObject = { [dataKey]: key, found: false, status: NOT_FOUND };
 			output.push({ json, pairedItem: { item: itemIndex } });
 			return;

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import type { ScmUpdate } from '../../shared/scmBatch';
 import { emptyValuesOption, fieldMappingProperties, readCodeSelector, readScmData, SPECIAL_FIELDS } from '../../shared/scmFields';
 import { campaignLocator, mapperOptions, readMappedScmData, scmColumnsProperty, usesScmMapper } from '../../shared/scmMapper';
 import { dateWarnings } from '../../shared/scmValues';
@@ -31,12 +32,16 @@ function data(context: IExecuteFunctions, itemIndex: number): { data: IDataObjec
 	return { data: written, warnings: dateWarnings(written, SPECIAL_FIELDS) };
 }
 
-export function validate(this: IExecuteFunctions, itemIndex: number): void {
+/** One item's update, read and checked once; the router hands it to `executeBatch`. */
+export function validate(this: IExecuteFunctions, itemIndex: number): ScmUpdate {
 	validateCodeUpdate(this, itemIndex);
-	data(this, itemIndex);
+	return { ...readCodeSelector(this, itemIndex), itemIndex, ...data(this, itemIndex) };
 }
 
-export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<INodeExecutionData[]> {
-	const updates = itemIndexes.map((itemIndex) => ({ ...readCodeSelector(this, itemIndex), itemIndex, ...data(this, itemIndex) }));
+export async function executeBatch(
+	this: IExecuteFunctions,
+	_itemIndexes: number[],
+	updates: ScmUpdate[],
+): Promise<INodeExecutionData[]> {
 	return await sendCodeUpdates.call(this, updates);
 }
