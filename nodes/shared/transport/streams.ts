@@ -57,8 +57,8 @@ export interface WatchedBody {
 	readonly bytes: number;
 	/**
 	 * Whether the body stalled: the watch gave up on it, or it failed after nothing had arrived for
-	 * about `idleMs` (n8n's HTTP client also closes a socket that stays idle for its timeout, and
-	 * may get there first).
+	 * at least half of `idleMs` (n8n's HTTP client also closes a socket that stays idle for its
+	 * timeout, and may get there first).
 	 */
 	readonly stalled: boolean;
 }
@@ -75,7 +75,9 @@ export function watchBody(
 	body: AsyncIterable<unknown>,
 	options: { idleMs: number; expectedBytes?: number; abort: () => void },
 ): WatchedBody {
-	const state = { bytes: 0, lastProgress: Date.now(), done: false, stalled: false, withReader: false };
+	// lastProgress: when the body was last waited for (after a chunk's reader was done with it);
+	// lastArrival: when the last chunk came off the socket.
+	const state = { bytes: 0, lastProgress: Date.now(), lastArrival: Date.now(), done: false, stalled: false, withReader: false };
 	const watchdog = async () => {
 		const step = Math.max(10, Math.min(1000, Math.floor(options.idleMs / 4)));
 		while (!state.done) {
@@ -96,6 +98,7 @@ export function watchBody(
 			for await (const chunk of body) {
 				const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
 				state.bytes += buffer.length;
+				state.lastArrival = Date.now();
 				state.withReader = true;
 				yield buffer;
 				state.withReader = false;
@@ -117,7 +120,9 @@ export function watchBody(
 			return state.bytes;
 		},
 		get stalled() {
-			return state.stalled || (!state.withReader && Date.now() - state.lastProgress >= options.idleMs * 0.9);
+			// A socket closed for idleness was idle that long since the last chunk came off it; half of
+			// it leaves room for a busy event loop that saw the chunk late.
+			return state.stalled || Date.now() - state.lastArrival >= options.idleMs / 2;
 		},
 	};
 }
