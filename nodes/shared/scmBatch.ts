@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { asNodeError, errorItem } from './router';
@@ -27,6 +27,43 @@ export interface ScmBatchOptions {
 	batchSize: number;
 	/** advice for a 504 (the async upload is the documented way out), by the batch's data key */
 	timeoutHint: (dataKey: string) => string;
+	/** The output's `status` when everything sent was written, in words: `blacklisted`, `active`, ... (default `updated`) */
+	statusWhenWritten?: string;
+	/** A code Scantrust does not have: an output item with status `notFound` (default), or an error for that item. */
+	notFound?: NotFoundHandling;
+}
+
+/** The "Unknown Code" choice (as in Code → Get); the values are stored in workflows. */
+export type NotFoundHandling = 'output' | 'error';
+
+/** An option of every per-code SCM update (Code node, SCM Data → Update). */
+export const notFoundOption: INodeProperties = {
+	displayName: 'Unknown Code',
+	name: 'ifNotFound',
+	type: 'options',
+	// An unknown code never stopped an update: the default keeps saved workflows as they were.
+	default: 'output',
+	builderHint: {
+		propertyHint:
+			'Keep "output" and route items whose status is "notFound" with an IF node; "error" only when the user wants the run to stop at an unknown code.',
+	},
+	options: [
+		{
+			name: 'Output Status "notFound"',
+			value: 'output',
+			description: 'The item comes out like the others, with status "notFound"; an IF node can route it',
+		},
+		{
+			name: 'Stop With an Error',
+			value: 'error',
+			description: 'The item is an error: it stops the run (with "Continue On Fail": an error item, the others go on)',
+		},
+	],
+};
+
+/** The choice for the run (read for the first item, like the batch size). */
+export function readNotFound(context: IExecuteFunctions, itemIndex: number): NotFoundHandling {
+	return context.getNodeParameter('options.ifNotFound', itemIndex, 'output') === 'error' ? 'error' : 'output';
 }
 
 const SYNC_PATH = '/api/v2/scm/upload/';
@@ -65,7 +102,12 @@ export async function updateCodesInBatches(
 		for (let round = 1; pending.length; round++) {
 			const outcome = await sendBatch.call(this, pending, options.timeoutHint);
 			if (outcome.kind === 'applied') {
-				output.push(...pending.map((update) => resultItem(update, outcome.written)));
+				for (const update of pending) {
+					const item = resultItem(update, outcome.written, options.statusWhenWritten ?? 'updated');
+					if (item.json.status !== 'notFound' || options.notFound !== 'error') output.push(item);
+					else if (continueOnFail) output.push(errorItem(this, notFoundError(this, update), update.itemIndex));
+					else throw notFoundError(this, update, describeProgress(batches, number, true, true));
+				}
 				break;
 			}
 			if (!continueOnFail) throw batchError(this, outcome, batches, number);
@@ -230,8 +272,13 @@ function nothingApplied(error: NodeError): boolean {
 	return !isOutcomeUnknown(error);
 }
 
-/** What the server's `items` map (key value → fields written) says about one update. */
-function resultItem(update: ScmUpdate, written: IDataObject | undefined): INodeExecutionData {
+/**
+ * What the server's `items` map (key value → fields written) says about one update, with a
+ * `status` in words an IF node can test: `statusWhenWritten` (`blacklisted`, `updated`, ...) when
+ * all was written, `partlyWritten`, `notWritten` (code found, nothing written), `notFound`, or
+ * `unconfirmed` when Scantrust's answer did not list the codes.
+ */
+function resultItem(update: ScmUpdate, written: IDataObject | undefined, statusWhenWritten: string): INodeExecutionData {
 	const sent = Object.keys(update.data);
 	const reported = written?.[update.key];
 	const codeFound = Array.isArray(reported);
@@ -242,8 +289,14 @@ function resultItem(update: ScmUpdate, written: IDataObject | undefined): INodeE
 	const otherSpelling = codeFound && !matching.length && reportedFields.length > 0;
 	const fieldsWritten = otherSpelling ? reportedFields : matching;
 	const fieldsNotWritten = otherSpelling ? [] : sent.filter((field) => !fieldsWritten.includes(field));
+	let status = statusWhenWritten;
+	if (!written) status = 'unconfirmed';
+	else if (!codeFound) status = 'notFound';
+	else if (!fieldsWritten.length) status = 'notWritten';
+	else if (fieldsNotWritten.length) status = 'partlyWritten';
 	const json: IDataObject = {
 		[update.dataKey]: update.key,
+		status,
 		updated: fieldsWritten.length > 0,
 		codeFound,
 		fieldsWritten,
@@ -257,6 +310,19 @@ function resultItem(update: ScmUpdate, written: IDataObject | undefined): INodeE
 	const warnings = [...(update.warnings ?? []), ...(codeFound && fieldsNotWritten.length ? [json.reason as string] : [])];
 	if (warnings.length) json.warnings = warnings;
 	return { json, pairedItem: { item: update.itemIndex } };
+}
+
+/** "Unknown Code: Stop With an Error": the item's error, and when it stops the run, where the run stands. */
+function notFoundError(context: IExecuteFunctions, update: ScmUpdate, progress?: string): NodeOperationError {
+	return new NodeOperationError(context.getNode(), `No code has ${update.dataKey} "${update.key}"`, {
+		itemIndex: update.itemIndex,
+		description: [
+			'Scantrust has no such code, so nothing was written for this item. Check the value, or set "Unknown Code" to “Output Status "notFound"” to route such items with an IF node.',
+			progress,
+		]
+			.filter(Boolean)
+			.join('\n'),
+	});
 }
 
 function rejectionError(context: IExecuteFunctions, rejection: Rejection): NodeApiError {
@@ -302,13 +368,16 @@ function batchError(
 	return error;
 }
 
-function describeProgress(batches: ScmUpdate[][], failed: number, notApplied: boolean): string {
+/** `appliedHere`: the batch was applied (a code in it was not found), as opposed to failed. */
+function describeProgress(batches: ScmUpdate[][], failed: number, notApplied: boolean, appliedHere = false): string {
 	const applied = batches.slice(0, failed).flat();
 	const notSent = batches.slice(failed + 1).flat();
 	const lines = [
-		notApplied
-			? `Nothing of batch ${failed + 1} was applied.`
-			: `Batch ${failed + 1} may or may not have been applied: the answer never came.`,
+		appliedHere
+			? `Batch ${failed + 1} was applied to the codes Scantrust has.`
+			: notApplied
+				? `Nothing of batch ${failed + 1} was applied.`
+				: `Batch ${failed + 1} may or may not have been applied: the answer never came.`,
 		applied.length
 			? `Already applied: ${failed === 1 ? 'batch 1' : `batches 1–${failed}`} (${describeItems(applied)}).`
 			: 'No earlier batch: nothing was applied before it.',

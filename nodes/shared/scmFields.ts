@@ -123,7 +123,7 @@ export function readCodeSelector(context: IExecuteFunctions, itemIndex: number):
 	if (mode === 'scmField') {
 		const dataKey = fieldKey(context, itemIndex, context.getNodeParameter('scmFieldKey', itemIndex, ''), 'SCM Field Key');
 		if (CODE_KEYS.includes(dataKey)) {
-			throw invalid(context, itemIndex, 'SCM Field Key', `"${dataKey}" is not an SCM field; choose it under "Data Key" instead`);
+			throw invalid(context, itemIndex, 'SCM Field Key', `"${dataKey}" is not an SCM field; choose it under "Find Code By" instead`);
 		}
 		const value = scmValue(context, itemIndex, context.getNodeParameter('keyValue', itemIndex, ''), 'SCM Field Value');
 		if (value === undefined || value.trim() === '') throw invalid(context, itemIndex, 'SCM Field Value', 'is empty');

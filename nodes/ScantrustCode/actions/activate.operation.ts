@@ -9,5 +9,5 @@ export function validate(this: IExecuteFunctions, itemIndex: number): void {
 }
 
 export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<INodeExecutionData[]> {
-	return await updateCodes.call(this, itemIndexes, () => ({ activation_status: '1' }));
+	return await updateCodes.call(this, itemIndexes, () => ({ activation_status: '1' }), 'active');
 }

@@ -54,7 +54,7 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 	}
 	const resolved = itemIndexes.filter((itemIndex) => products.has(itemIndex));
 	const updated = resolved.length
-		? await updateCodes.call(this, resolved, (i) => ({ product: products.get(i) as string }))
+		? await updateCodes.call(this, resolved, (i) => ({ product: products.get(i) as string }), 'assigned')
 		: [];
 	return [...updated, ...failed];
 }

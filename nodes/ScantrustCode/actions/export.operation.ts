@@ -2,12 +2,21 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { startCodeExport, waitForCodeExport } from '../../shared/codeExport';
+import { FROM_VERSION_1_1, VERSION_1 } from '../../shared/descriptions';
 import { waitParameters, waitSettings } from '../../shared/waiting';
 import { downloadToBinary } from '../../shared/transport';
 import { userDateIso } from '../../shared/datetime';
 import { codeIdentifier, fieldKey, invalid, positiveInteger } from '../../shared/validate';
 
 /** Code data export (scantrust-api.md §7): start, wait for the document, get a link, download the CSV. */
+
+const outputFieldProperty: INodeProperties = {
+	displayName: 'Put Output File in Field',
+	name: 'binaryPropertyName',
+	type: 'string',
+	default: 'data',
+	hint: 'The name of the output binary field to put the CSV file in',
+};
 
 const properties: INodeProperties[] = [
 	{
@@ -141,19 +150,20 @@ const properties: INodeProperties[] = [
 		],
 	},
 	{
+		// From 1.1 the output field sits where Work Order → Download Codes has it, outside Options;
+		// version 1 keeps it in Options, where its saved workflows store it.
+		...outputFieldProperty,
+		required: true,
+		displayOptions: { show: FROM_VERSION_1_1 },
+	},
+	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{
-				displayName: 'Put Output File in Field',
-				name: 'binaryPropertyName',
-				type: 'string',
-				default: 'data',
-				hint: 'The name of the output binary field to put the CSV file in',
-			},
+			{ ...outputFieldProperty, displayOptions: { show: VERSION_1 } },
 			...waitParameters('export'),
 		],
 	},
@@ -256,8 +266,12 @@ function exportQuery(context: IExecuteFunctions, itemIndex: number): IDataObject
 }
 
 function binaryPropertyName(context: IExecuteFunctions, itemIndex: number): string {
-	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const name = String(options.binaryPropertyName ?? 'data').trim();
+	// Version 1 keeps the field in Options (see the description above).
+	const raw =
+		context.getNode().typeVersion >= 1.1
+			? context.getNodeParameter('binaryPropertyName', itemIndex, 'data')
+			: (context.getNodeParameter('options', itemIndex, {}) as IDataObject).binaryPropertyName;
+	const name = String(raw ?? 'data').trim();
 	if (!name || /\s/.test(name)) throw invalid(context, itemIndex, 'Put Output File in Field', 'must be a field name without spaces');
 	return name;
 }

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { updateCodesInBatches } from '../../shared/scmBatch';
+import { notFoundOption, readNotFound, updateCodesInBatches } from '../../shared/scmBatch';
 import type { ScmUpdate } from '../../shared/scmBatch';
 import { blacklistReasonName, codeStatusName } from '../../shared/codeStatus';
 import { batchSizeOption, codeSelectorProperties, readBatchSize, readCodeSelector } from '../../shared/scmFields';
@@ -40,7 +40,14 @@ export function codeUpdateDescription(
 	const perItem = sets ? { show: { [CODES_FROM]: [INPUT_ITEMS] } } : {};
 	return updateDisplayOptions({ show: { operation: [operation] } }, [
 		...(sets ? [codesFromProperty] : []),
-		...updateDisplayOptions(perItem, codeSelectorProperties({ allowScmField: false, displayName: 'Find Code By' })),
+		...updateDisplayOptions(
+			perItem,
+			codeSelectorProperties({ allowScmField: false, displayName: 'Find Code By' }).map((property) =>
+				property.name === 'extendedId'
+					? { ...property, builderHint: { propertyHint: 'An expression reading the extended ID from each input item, one code per item.' } }
+					: property,
+			),
+		),
 		...fields,
 		...(sets ? codeSetProperties() : []),
 		{
@@ -51,6 +58,7 @@ export function codeUpdateDescription(
 			default: {},
 			options: [
 				sets ? { ...batchSizeOption, displayOptions: { show: { [`/${CODES_FROM}`]: [INPUT_ITEMS] } } } : batchSizeOption,
+				sets ? { ...notFoundOption, displayOptions: { show: { [`/${CODES_FROM}`]: [INPUT_ITEMS] } } } : notFoundOption,
 				...extraOptions,
 				...(sets ? codeSetWaitOptions : []),
 			],
@@ -77,11 +85,15 @@ function describeChange(data: IDataObject): IDataObject {
 	return result;
 }
 
-/** Writes `dataFor(i)` to each item's code; one output item per input item says what happened. */
+/**
+ * Writes `dataFor(i)` to each item's code; one output item per input item says what happened,
+ * with `status` in words (`statusWhenWritten` once written: `active`, `blacklisted`, ...).
+ */
 export async function updateCodes(
 	this: IExecuteFunctions,
 	itemIndexes: number[],
 	dataFor: (itemIndex: number) => IDataObject,
+	statusWhenWritten: string,
 ): Promise<INodeExecutionData[]> {
 	if (codesFromSet(this)) return await changeCodeSets.call(this, itemIndexes, dataFor, (_i, data) => describeChange(data));
 	const updates = itemIndexes.map((itemIndex) => ({
@@ -89,13 +101,20 @@ export async function updateCodes(
 		itemIndex,
 		data: dataFor(itemIndex),
 	}));
-	return await sendCodeUpdates.call(this, updates);
+	return await sendCodeUpdates.call(this, updates, statusWhenWritten);
 }
 
 /** Sends updates already read (with their warnings), in batches of the node's batch size. */
-export async function sendCodeUpdates(this: IExecuteFunctions, updates: ScmUpdate[]): Promise<INodeExecutionData[]> {
+export async function sendCodeUpdates(
+	this: IExecuteFunctions,
+	updates: ScmUpdate[],
+	statusWhenWritten = 'updated',
+): Promise<INodeExecutionData[]> {
+	const first = updates[0]?.itemIndex ?? 0;
 	return await updateCodesInBatches.call(this, updates, {
-		batchSize: readBatchSize(this, updates[0]?.itemIndex ?? 0),
+		batchSize: readBatchSize(this, first),
 		timeoutHint: () => TIMEOUT_HINT,
+		statusWhenWritten,
+		notFound: readNotFound(this, first),
 	});
 }

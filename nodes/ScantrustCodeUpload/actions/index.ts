@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { toolDescriptionProperties } from '../../shared/descriptions';
 import type { Operation } from '../../shared/router';
 import * as addSids from './addSids.operation';
 import * as addToWorkOrder from './addToWorkOrder.operation';
@@ -64,6 +65,22 @@ export const operationProperty: INodeProperties = {
 	],
 };
 
+/** What an AI agent reads about each operation when the node is its tool: what it does, changes and costs. */
+export const toolDescriptions: Record<string, string> = {
+	addSids:
+		'Uploads your own code IDs to Scantrust as SID codes without a work order, from input items or a CSV/JSON file. Creates codes (cannot be deleted). Cost: one upload request per file or per run, plus status requests while waiting.',
+	addToWorkOrder:
+		'Uploads your own code IDs into an existing Scantrust work order, from input items or a CSV/JSON file. Creates codes (cannot be deleted). Cost: one upload request per file or per run, plus status requests while waiting.',
+	createFromTemplate:
+		'Creates a Scantrust work order from a template and uploads your own code IDs into it, from input items or a CSV/JSON file. Creates a work order and codes (cannot be deleted). Cost: one upload request per file or per run, plus status requests while waiting.',
+	getManyRecords:
+		'Lists code upload records (status, counts, errors). Changes nothing. Returns at most the limit (10 unless you ask for more). Cost: one request per 100 records.',
+	getRecord:
+		'Reads one code upload record: its status, how many codes were created, and errors. Changes nothing. Cost: one request.',
+	waitForCompletion:
+		'Waits until Scantrust has processed a code upload and returns its record. Changes nothing. Cost: a status request every few seconds, up to the maximum wait.',
+};
+
 export const properties: INodeProperties[] = [
 	operationProperty,
 	...createFromTemplate.description,
@@ -72,4 +89,5 @@ export const properties: INodeProperties[] = [
 	...getRecord.description,
 	...getManyRecords.description,
 	...waitForCompletion.description,
+	...toolDescriptionProperties(toolDescriptions),
 ];

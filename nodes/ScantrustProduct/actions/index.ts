@@ -1,6 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { toolDescriptionProperties } from '../../shared/descriptions';
 import type { Operation } from '../../shared/router';
+import { simplifyProduct, simplifyProperties, withSimplify } from '../../shared/simplify';
 import * as create from './create.operation';
 import * as deleteProduct from './delete.operation';
 import * as get from './get.operation';
@@ -11,8 +13,8 @@ import * as update from './update.operation';
 export const operations: Record<string, Operation> = {
 	create,
 	delete: deleteProduct,
-	get,
-	getMany,
+	get: withSimplify(get, simplifyProduct),
+	getMany: withSimplify(getMany, simplifyProduct),
 	update,
 };
 
@@ -36,11 +38,27 @@ export const operationProperty: INodeProperties = {
 	],
 };
 
+/** What an AI agent reads about each operation when the node is its tool: what it does, changes and costs. */
+export const toolDescriptions: Record<string, string> = {
+	create:
+		'Creates a Scantrust product (name, SKU, brand, campaign, client URL). Creates data; Delete removes it. Cost: one request (plus lookups for a brand reference).',
+	delete:
+		'DESTRUCTIVE: deletes a Scantrust product by ID or SKU; this cannot be undone. Only call it when the user asked to delete this exact product. Cost: one or two requests.',
+	get:
+		'Reads one Scantrust product (name, SKU, brand, campaign, code counts) by ID or SKU. Changes nothing. Cost: one request.',
+	getMany:
+		'Lists Scantrust products, optionally by SKU or archived state. Changes nothing. Returns at most the limit (10 unless you ask for more), simplified to flat items. Cost: one request per 100 products.',
+	update:
+		'Changes fields of a Scantrust product (name, SKU, brand, campaign, client URL, archived); overwrites the current values. Cost: one request (plus one for a SKU lookup).',
+};
+
 export const properties: INodeProperties[] = [
 	operationProperty,
 	...create.description,
 	...get.description,
 	...getMany.description,
+	...simplifyProperties(['get', 'getMany']),
 	...update.description,
 	...deleteProduct.description,
+	...toolDescriptionProperties(toolDescriptions),
 ];

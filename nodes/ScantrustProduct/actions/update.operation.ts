@@ -1,7 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeParameterResourceLocator, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { productLocator } from '../../shared/descriptions';
+import { brandLocator, FROM_VERSION_1_1, productLocator, VERSION_1 } from '../../shared/descriptions';
 import { locatorValue, resolveProductId } from '../../shared/lookups';
 import { apiRequest } from '../../shared/transport';
 import { invalid } from '../../shared/validate';
@@ -23,11 +23,15 @@ const properties: INodeProperties[] = [
 				default: false,
 				description: 'Whether the product is archived (hidden from lists)',
 			},
+			// From 1.1 the brand is picked from the same list as in Create; version 1 saved it as
+			// text, which stays a text field there.
+			{ ...brandLocator, displayOptions: { show: FROM_VERSION_1_1 } },
 			{
 				displayName: 'Brand ID or Reference',
 				name: 'brand',
 				type: 'string',
 				default: '',
+				displayOptions: { show: VERSION_1 },
 			},
 			...productFieldOptions,
 			{ displayName: 'Name', name: 'name', type: 'string', default: '' },
@@ -50,9 +54,20 @@ function changes(context: IExecuteFunctions, itemIndex: number): IDataObject {
 			throw invalid(context, itemIndex, key === 'sku' ? 'SKU' : 'Name', 'is empty');
 		}
 	}
-	const body = productFields(context, itemIndex, fields);
+	const brand = brandText(fields.brand);
+	if (typeof fields.brand === 'object' && fields.brand !== null && !brand) {
+		throw invalid(context, itemIndex, 'Brand', 'is empty: pick a brand, or remove the field to keep the current one');
+	}
+	const body = productFields(context, itemIndex, { ...fields, brand });
 	if (typeof body.brand === 'string' && /^\d+$/.test(body.brand)) body.brand = Number(body.brand);
 	return body;
+}
+
+/** The brand as text: a picked brand (version 1.1) or the text version 1 stored. */
+function brandText(brand: unknown): string | undefined {
+	if (brand === undefined || brand === null) return undefined;
+	const value = typeof brand === 'object' ? (brand as INodeParameterResourceLocator).value : brand;
+	return value === undefined || value === null ? '' : String(value).trim();
 }
 
 export function validate(this: IExecuteFunctions, itemIndex: number): void {

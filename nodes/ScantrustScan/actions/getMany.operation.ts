@@ -11,6 +11,7 @@ import {
 import type { FilterProblem } from '../../shared/scanFilters';
 import { DEFAULT_PARALLEL_WINDOWS, exportScans, MAX_PARALLEL_WINDOWS } from '../../shared/scanExport';
 import type { ScanOrder } from '../../shared/scanExport';
+import { simplifyPages, simplifyScan } from '../../shared/simplify';
 import { invalid } from '../../shared/validate';
 import { outputAsProperties, readOutputAs, scansToFile } from '../helpers/outputAs';
 
@@ -235,15 +236,20 @@ export async function execute(
 
 	// Read in time windows (nodes/shared/scanExport.ts): complete whatever order Scantrust lists
 	// scans in and however precisely it honours dates, handed out in the chosen order.
-	const batches = exportScans.call(this, {
-		qs,
-		from: range.fromMs * 1000,
-		to: range.toMs * 1000,
-		order,
-		limit,
-		parallel,
+	const batches = simplifyPages(
+		this,
 		itemIndex,
-	});
+		exportScans.call(this, {
+			qs,
+			from: range.fromMs * 1000,
+			to: range.toMs * 1000,
+			order,
+			limit,
+			parallel,
+			itemIndex,
+		}),
+		simplifyScan,
+	);
 	const output = readOutputAs(this, itemIndex);
 	if (output.mode === 'jsonLines') return await scansToFile(this, batches, output.property, itemIndex);
 

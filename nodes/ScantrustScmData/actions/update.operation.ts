@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { updateCodesInBatches } from '../../shared/scmBatch';
+import { notFoundOption, readNotFound, updateCodesInBatches } from '../../shared/scmBatch';
 import type { ScmUpdate } from '../../shared/scmBatch';
 import { campaignLocator, mapperOptions, readMappedScmData, scmColumnsProperty, usesScmMapper } from '../../shared/scmMapper';
 import { dateWarnings } from '../../shared/scmValues';
@@ -22,7 +22,7 @@ const v1 = { displayOptions: { show: { '@version': [1] } } };
 const v2 = { displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } } };
 
 const properties: INodeProperties[] = [
-	...codeSelectorProperties({ allowScmField: true, displayName: 'Data Key' }),
+	...codeSelectorProperties({ allowScmField: true, displayName: 'Find Code By' }),
 	...updateDisplayOptions(v1.displayOptions, fieldMappingProperties()),
 	{
 		displayName: 'Options',
@@ -30,7 +30,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [batchSizeOption, emptyValuesOption],
+		options: [batchSizeOption, emptyValuesOption, notFoundOption],
 		...v1,
 	},
 	{ ...campaignLocator, ...v2 },
@@ -41,7 +41,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [batchSizeOption, ...mapperOptions, emptyValuesOption],
+		options: [batchSizeOption, ...mapperOptions, emptyValuesOption, notFoundOption],
 		...v2,
 	},
 ];
@@ -79,6 +79,7 @@ export async function executeBatch(
 ): Promise<INodeExecutionData[]> {
 	return await updateCodesInBatches.call(this, updates, {
 		batchSize: readBatchSize(this, itemIndexes[0]),
+		notFound: readNotFound(this, itemIndexes[0]),
 		timeoutHint: (dataKey) =>
 			dataKey === 'extended_id' || dataKey === 'serial_number'
 				? 'Lower the batch size, or use the "Update Async" operation, which selects the codes by constraints and cannot time out.'

@@ -6,16 +6,28 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { productLocator } from '../../shared/descriptions';
+import { FROM_VERSION_1_1, productLocator, VERSION_1 } from '../../shared/descriptions';
 import { resolveProductId } from '../../shared/lookups';
 import { apiRequest } from '../../shared/transport';
-import { positiveInteger, requiredString } from '../../shared/validate';
+import { invalid, positiveInteger, requiredString } from '../../shared/validate';
 import { findWorkOrderByReference } from '../../shared/workOrders';
 import { waitParameters, waitSettings } from '../../shared/waiting';
 import { waitUntilGenerated } from '../helpers/completion';
 
 /** WOSID lists all five for creating a work order. */
 const PERMISSIONS = ['workorder_view', 'workorder_create', 'workorder_edit', 'workorder_cancel', 'workorder_archive'];
+
+const quantityProperty: INodeProperties = {
+	displayName: 'Quantity',
+	name: 'quantity',
+	type: 'number',
+	required: true,
+	typeOptions: { minValue: 1 },
+	default: null,
+	placeholder: 'e.g. 5000',
+	description: 'How many codes to generate; generated codes cannot be deleted',
+	builderHint: { propertyHint: 'Required: the number of codes the user asked for. Never pick a number yourself.' },
+};
 
 const properties: INodeProperties[] = [
 	{
@@ -27,15 +39,10 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. WO-2026-0042',
 		description: 'Your name for the work order; must be unique within your company',
 	},
-	{
-		displayName: 'Quantity',
-		name: 'quantity',
-		type: 'number',
-		required: true,
-		typeOptions: { minValue: 1 },
-		default: 1000,
-		description: 'How many codes to generate',
-	},
+	// Version 1 preselected 1,000 codes; its saved workflows that never set the field keep them.
+	// From 1.1 the user says how many: codes cannot be deleted once generated.
+	{ ...quantityProperty, displayOptions: { show: FROM_VERSION_1_1 } },
+	{ ...quantityProperty, default: 1000, displayOptions: { show: VERSION_1 } },
 	{
 		...productLocator,
 		required: false,
@@ -94,6 +101,14 @@ function hasProduct(context: IExecuteFunctions, itemIndex: number): boolean {
 	return raw !== undefined && raw !== null && String(raw).trim() !== '';
 }
 
+function quantity(context: IExecuteFunctions, itemIndex: number): number {
+	const raw = context.getNodeParameter('quantity', itemIndex, null) as unknown;
+	if (raw === null || raw === undefined || raw === '') {
+		throw invalid(context, itemIndex, 'Quantity', 'is empty: say how many codes the work order generates');
+	}
+	return positiveInteger(context, itemIndex, raw, 'Quantity');
+}
+
 interface WorkOrderInput {
 	body: IDataObject;
 	wait?: ReturnType<typeof waitSettings>;
@@ -104,7 +119,7 @@ export function validate(this: IExecuteFunctions, itemIndex: number): WorkOrderI
 	const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const body: IDataObject = {
 		reference: requiredString(this, itemIndex, 'reference', 'Reference'),
-		quantity: positiveInteger(this, itemIndex, this.getNodeParameter('quantity', itemIndex, 0), 'Quantity'),
+		quantity: quantity(this, itemIndex),
 		activate_on_complete: this.getNodeParameter('activateOnComplete', itemIndex, false) as boolean,
 		// Documented as required with "default true": always sent, so either reading works.
 		use_serial_number: this.getNodeParameter('useSerialNumber', itemIndex, true) as boolean,

@@ -1,6 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { toolDescriptionProperties } from '../../shared/descriptions';
 import type { Operation } from '../../shared/router';
+import { simplifyProperties, simplifyWorkOrder, withSimplify } from '../../shared/simplify';
 import * as create from './create.operation';
 import * as downloadCodes from './downloadCodes.operation';
 import * as get from './get.operation';
@@ -12,8 +14,8 @@ import * as waitForCompletion from './waitForCompletion.operation';
 export const operations: Record<string, Operation> = {
 	create,
 	downloadCodes,
-	get,
-	getMany,
+	get: withSimplify(get, simplifyWorkOrder),
+	getMany: withSimplify(getMany, simplifyWorkOrder),
 	getTemplates,
 	waitForCompletion,
 };
@@ -59,12 +61,30 @@ export const operationProperty: INodeProperties = {
 	],
 };
 
+/** What an AI agent reads about each operation when the node is its tool: what it does, changes and costs. */
+export const toolDescriptions: Record<string, string> = {
+	create:
+		'Creates a Scantrust SID work order: Scantrust generates the given quantity of new codes (optionally for a product, optionally active at once). Creates codes that cannot be deleted, only archived with the work order. Cost: one request (plus one for a product SKU); with Wait for Completion, a status request every few seconds until the codes exist.',
+	downloadCodes:
+		'Downloads the zip file with the codes of a completed Scantrust work order (codes.csv with extended IDs, serial numbers and URLs). Changes nothing. Cost: one request for the work order, one download (can be large).',
+	get:
+		'Reads one Scantrust work order (reference, state, quantity, product, code file link) by ID or reference. Changes nothing. Cost: one request.',
+	getMany:
+		'Lists or searches Scantrust work orders by reference or remarks, newest first. Changes nothing. Returns at most the limit (10 unless you ask for more). Cost: one request per 100 work orders.',
+	getTemplates:
+		'Lists the work order templates of the company (needed for secure-graphic work orders and code uploads). Changes nothing. Returns at most the limit (10 unless you ask for more). Cost: one request per 100 templates.',
+	waitForCompletion:
+		'Waits until Scantrust has generated the codes of a work order and returns the completed work order. Changes nothing. Cost: a status request every few seconds, up to the maximum wait.',
+};
+
 export const properties: INodeProperties[] = [
 	operationProperty,
 	...create.description,
 	...get.description,
 	...getMany.description,
+	...simplifyProperties(['get', 'getMany']),
 	...getTemplates.description,
 	...waitForCompletion.description,
 	...downloadCodes.description,
+	...toolDescriptionProperties(toolDescriptions),
 ];

@@ -68,6 +68,7 @@ describe('activate, deactivate, blacklist', () => {
 		items.forEach((item, i) =>
 			expect(item.json).toEqual({
 				extended_id: targets[i].extended_id,
+				status: 'active',
 				updated: true,
 				codeFound: true,
 				fieldsWritten: ['activation_status'],
@@ -500,5 +501,92 @@ describe('export', () => {
 		const { error } = await exportCodes({}, { binaryPropertyName: 'my file' });
 		expect(error.message).toMatch(/"Put Output File in Field" must be a field name without spaces/);
 		expect(apiRequests(sandbox)).toHaveLength(0);
+	});
+});
+
+describe('results in words, and version 2', () => {
+	const v11 = (parameters, extra = {}) =>
+		runNode({
+			type: 'scantrustCode',
+			typeVersion: 2,
+			parameters,
+			credentials: sandboxCredential(sandbox),
+			input: extra.input,
+			continueOnFail: extra.continueOnFail,
+		});
+
+	test('each operation says what the code is now: active, inactive, blacklisted, assigned, updated', async () => {
+		const [a, b, c, d] = withStatus(1).slice(20, 24);
+		const product = sandbox.state.products.find((p) => !p.is_archived);
+		const runs = [
+			[{ operation: 'deactivate' }, a, 'inactive'],
+			[{ operation: 'activate' }, a, 'active'],
+			[{ operation: 'blacklist', reason: 9 }, b, 'blacklisted'],
+			[{ operation: 'assignToProduct', product: { __rl: true, mode: 'id', value: String(product.id) } }, c, 'assigned'],
+			// (version 1's field list: version 2 maps a campaign's fields, tested with the mapper)
+			[{ operation: 'updateFields', fields: { field: [{ key: 'lot_number', value: 'L-WORDS' }] } }, d, 'updated', codeNode],
+		];
+		for (const [parameters, target, status, run = v11] of runs) {
+			const { items, error } = await run({ ...parameters, dataKey: 'extended_id', extendedId: target.extended_id, options: {} });
+			expect(error).toBeUndefined();
+			expect([parameters.operation, items[0].json.status]).toEqual([parameters.operation, status]);
+		}
+		expect([b.status, b.blacklist_reason]).toEqual([2, 9]);
+	});
+
+	test('an unknown code: status notFound by default, for an IF node to test', async () => {
+		const target = withStatus(1)[30];
+		const input = [{ json: { ext: 'NoSuchCode02' } }, { json: { ext: target.extended_id } }];
+		const { items } = await v11({ operation: 'deactivate', ...byExtendedId, options: {} }, { input });
+		expect(items.map((i) => i.json.status)).toEqual(['notFound', 'inactive']);
+	});
+
+	test('Unknown Code = Stop With an Error: an error naming the code and item, and what was applied', async () => {
+		const target = withStatus(1)[31];
+		const input = [{ json: { ext: target.extended_id } }, { json: { ext: 'NoSuchCode03' } }];
+		const { error } = await v11({ operation: 'deactivate', ...byExtendedId, options: { ifNotFound: 'error' } }, { input });
+		expect(error.message).toBe('No code has extended_id "NoSuchCode03"');
+		expect(error.context.itemIndex).toBe(1);
+		expect(error.description).toMatch(/Batch 1 was applied to the codes Scantrust has/);
+		expect(target.status).toBe(0);
+	});
+
+	test('Stop With an Error and continue on fail: the unknown code is a paired error item, the others go on', async () => {
+		const target = withStatus(1)[32];
+		const input = [{ json: { ext: 'NoSuchCode04' } }, { json: { ext: target.extended_id } }];
+		const { items, error } = await v11(
+			{ operation: 'activate', ...byExtendedId, options: { ifNotFound: 'error' } },
+			{ input, continueOnFail: true },
+		);
+		expect(error).toBeUndefined();
+		expect(items[0]).toMatchObject({ json: { error: 'No code has extended_id "NoSuchCode04"' }, pairedItem: { item: 0 } });
+		expect(items[1]).toMatchObject({ json: { status: 'active' }, pairedItem: { item: 1 } });
+	});
+
+	test('2: Blacklist has no preselected reason; without one nothing is sent', async () => {
+		const target = withStatus(1)[33];
+		const { error } = await v11({ operation: 'blacklist', dataKey: 'extended_id', extendedId: target.extended_id, options: {} });
+		// n8n itself refuses a required parameter left empty, before the node runs.
+		expect(error).toBeDefined();
+		expect(String(error.message)).toMatch(/Reason/);
+		expect(uploads()).toHaveLength(0);
+		expect(target.status).toBe(1);
+	});
+
+	test('1: a saved Blacklist that never set the reason keeps its old default, Counterfeits Detected', async () => {
+		const target = withStatus(1)[34];
+		const { items, error } = await codeNode({ operation: 'blacklist', dataKey: 'extended_id', extendedId: target.extended_id, options: {} });
+		expect(error).toBeUndefined();
+		expect(items[0].json.status).toBe('blacklisted');
+		expect([target.status, target.blacklist_reason]).toEqual([2, 1]);
+	});
+
+	test('2: Export puts the file in the field named outside Options; version 1 reads it from Options', async () => {
+		const workorder = sandbox.state.workorders[1];
+		const filters = { workorder: String(workorder.id) };
+		const now = await v11({ operation: 'export', filters, binaryPropertyName: 'codes', options: { pollInterval: 1 } });
+		expect(Object.keys(now.items[0].binary)).toEqual(['codes']);
+		const before = await codeNode({ operation: 'export', filters, options: { pollInterval: 1, binaryPropertyName: 'old' } });
+		expect(Object.keys(before.items[0].binary)).toEqual(['old']);
 	});
 });

@@ -312,3 +312,54 @@ describe('Return All while products are added (an offset list)', () => {
 		}
 	});
 });
+
+describe('version 1.1: Simplify and the brand list in Update', () => {
+	const v11 = (params) => runNode({ type: 'scantrustProduct', typeVersion: 1.1, parameters: params, credentials: sandboxCredential(sandbox) });
+
+	test('Get Many and Get give flat products by default; brand and campaign as ID and name', async () => {
+		const { items, error } = await v11({ operation: 'getMany', limit: 5, filters: {} });
+		expect(error).toBeUndefined();
+		const full = (await v11({ operation: 'getMany', limit: 5, filters: {}, simplify: false })).items;
+		items.forEach((item, k) => {
+			const record = full[k].json;
+			expect(item.json).toMatchObject({
+				id: record.id,
+				sku: record.sku,
+				name: record.name,
+				brand_id: record.brand.id,
+				brand_name: record.brand.name,
+				code_count: record.code_count,
+			});
+			expect(Object.values(item.json).every((value) => value === null || typeof value !== 'object')).toBe(true);
+		});
+		const one = await v11({ operation: 'get', product: { __rl: true, mode: 'id', value: String(items[0].json.id) } });
+		expect(one.items[0].json).toEqual(items[0].json);
+	});
+
+	test('version 1 Get Many still gives the full records', async () => {
+		const { items } = await product({ operation: 'getMany', limit: 2, filters: {} });
+		expect(items[0].json.brand).toEqual(expect.objectContaining({ id: expect.any(Number), name: expect.any(String) }));
+	});
+
+	test('Update picks the brand from the same list as Create; version 1’s text field keeps working', async () => {
+		const [target, other] = activeProducts();
+		const brand = sandbox.state.brands[1];
+		const picked = await v11({
+			operation: 'update',
+			product: { __rl: true, mode: 'id', value: String(target.id) },
+			updateFields: { brand: { __rl: true, mode: 'list', value: String(brand.id) } },
+		});
+		expect(picked.error).toBeUndefined();
+		expect(sandbox.state.products.find((p) => p.id === target.id).brand).toBe(brand.id);
+		const typed = await product({ operation: 'update', product: { __rl: true, mode: 'id', value: String(other.id) }, updateFields: { brand: String(brand.id) } });
+		expect(typed.error).toBeUndefined();
+		expect(sandbox.state.products.find((p) => p.id === other.id).brand).toBe(brand.id);
+	});
+
+	test('Update with the Brand field added but nothing picked is refused before any request', async () => {
+		const [target] = activeProducts();
+		const { error } = await v11({ operation: 'update', product: { __rl: true, mode: 'id', value: String(target.id) }, updateFields: { brand: { __rl: true, mode: 'list', value: '' } } });
+		expect(error.message).toMatch(/Item 0: "Brand" is empty/);
+		expect(apiRequests(sandbox, 'PATCH', '/products/')).toHaveLength(0);
+	});
+});

@@ -18,7 +18,8 @@ const scanRequests = () => apiRequests(sandbox, 'GET', '/dashboard/scans/');
 const scans = (parameters, extra = {}) =>
 	runNode({
 		type: 'scantrustScan',
-		parameters: { operation: 'getMany', ...parameters },
+		// These tests check the export's full records; Simplify (on in 1.1) has its own tests below.
+		parameters: { operation: 'getMany', simplify: false, ...parameters },
 		credentials: sandboxCredential(sandbox, extra.token),
 		input: extra.input,
 		continueOnFail: extra.continueOnFail,
@@ -346,6 +347,57 @@ describe('errors', () => {
 		expect(failed[0].json.error).toMatch(/Item 1: "Timeframe" must be a number and a unit/);
 		expect(scanRequests().length).toBeGreaterThanOrEqual(1);
 		expect(scanRequests().every((r) => r.query.page_mode === 'cursor')).toBe(true);
+	});
+});
+
+describe('Simplify', () => {
+	const v11 = (parameters) =>
+		runNode({
+			type: 'scantrustScan',
+			typeVersion: 1.1,
+			parameters: { operation: 'getMany', timeRange: '1y', limit: 20, ...parameters },
+			credentials: sandboxCredential(sandbox),
+		});
+
+	test('1.1 gives flat scans by default: statuses in words, SCM values as scm_ fields, flags a list', async () => {
+		const [simple, full] = [await v11({}), await v11({ simplify: false })];
+		expect(simple.error).toBeUndefined();
+		expect(simple.items).toHaveLength(20);
+		simple.items.forEach((item, k) => {
+			const record = full.items[k].json;
+			expect(item.json).toMatchObject({
+				scan_uuid: record.scan.uuid,
+				scanned_at: record.scan.datetime,
+				status: record.scan.computed_status,
+				flags: record.scan.flags,
+				extended_id: record.code.extended_id,
+				code_status: ['inactive', 'active', 'blacklisted'][record.code.activation_status],
+				product_sku: record.product?.sku ?? null,
+				country: record.location.country,
+			});
+			for (const [key, value] of Object.entries(record.scm)) expect(item.json[`scm_${key}`]).toEqual(value);
+			expect(Object.values(item.json).every((value) => value === null || typeof value !== 'object' || Array.isArray(value))).toBe(true);
+			expect(item.pairedItem).toEqual({ item: 0 });
+		});
+	});
+
+	test('a blacklisted code’s reason has its portal name', async () => {
+		const code = sandbox.state.codes.find((c) => c.status === 1);
+		const blacklisted = await runNode({
+			type: 'scantrustCode',
+			parameters: { operation: 'blacklist', dataKey: 'extended_id', extendedId: code.extended_id, reason: 4, options: {} },
+			credentials: sandboxCredential(sandbox),
+		});
+		expect(blacklisted.items[0].json.status).toBe('blacklisted');
+		sandbox.addScans({ count: 1, extendedId: code.extended_id });
+		const { items } = await v11({ timeRange: '1d', returnAll: true, filters: { activationStatus: 2 } });
+		const scan = items.find((item) => item.json.extended_id === code.extended_id);
+		expect(scan.json).toMatchObject({ code_status: 'blacklisted', blacklist_reason: 'Stolen' });
+	});
+
+	test('version 1 keeps the full records it always gave (saved workflows see no change)', async () => {
+		const { items } = await scans({ timeRange: '1y', limit: 3 });
+		expect(Object.keys(items[0].json)).toEqual(expect.arrayContaining(['scan', 'code', 'product', 'location', 'scm']));
 	});
 });
 });

@@ -55,6 +55,7 @@ describe('update', () => {
 		items.forEach((item, i) => {
 			expect(item.json).toEqual({
 				extended_id: targets[i].extended_id,
+				status: 'updated',
 				updated: true,
 				codeFound: true,
 				fieldsWritten: ['lot_number', 'production_date'],
@@ -101,6 +102,7 @@ describe('update', () => {
 		expect(items).toHaveLength(2);
 		expect(items[0].json).toEqual({
 			extended_id: 'NoSuchCode01',
+			status: 'notFound',
 			updated: false,
 			codeFound: false,
 			fieldsWritten: [],

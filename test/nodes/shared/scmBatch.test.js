@@ -48,6 +48,7 @@ describe('updateCodesInBatches', () => {
 		expect(out.map((o) => o.json)).toEqual([
 			{
 				extended_id: 'A',
+				status: 'partlyWritten',
 				updated: true,
 				codeFound: true,
 				fieldsWritten: ['lot_number'],
@@ -57,9 +58,17 @@ describe('updateCodesInBatches', () => {
 				warnings: ['Not written: farm. Scantrust discards fields that are not set up in the code’s campaign.'],
 			},
 			// another spelling on the server side: its list is trusted
-			{ extended_id: 'B', updated: true, codeFound: true, fieldsWritten: ['activation_status'], fieldsNotWritten: [] },
+			{
+				extended_id: 'B',
+				status: 'updated',
+				updated: true,
+				codeFound: true,
+				fieldsWritten: ['activation_status'],
+				fieldsNotWritten: [],
+			},
 			{
 				extended_id: 'C',
+				status: 'notWritten',
 				updated: false,
 				codeFound: true,
 				fieldsWritten: [],
@@ -74,7 +83,11 @@ describe('updateCodesInBatches', () => {
 	test('an answer without an items map is reported, not taken as success', async () => {
 		const ctx = context([{ status: 200, body: { codes_affected: 1 } }]);
 		const [out] = await updateCodesInBatches.call(ctx, [update(0, 'A')], options);
-		expect(out.json).toMatchObject({ updated: false, reason: 'Scantrust’s answer did not list the updated codes' });
+		expect(out.json).toMatchObject({
+			status: 'unconfirmed',
+			updated: false,
+			reason: 'Scantrust’s answer did not list the updated codes',
+		});
 	});
 
 	test('a 504 is not retried and recommends the caller’s way out', async () => {

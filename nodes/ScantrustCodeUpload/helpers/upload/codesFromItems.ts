@@ -37,7 +37,7 @@ function dataFields(context: IExecuteFunctions, itemIndex: number): 'none' | 'al
 		.split(',')
 		.map((name) => name.trim())
 		.filter(Boolean);
-	if (!names.length) throw invalid(context, itemIndex, 'Fields to Send', 'is empty');
+	if (!names.length) throw invalid(context, itemIndex, 'Input Fields to Write', 'is empty');
 	return names;
 }
 

@@ -82,7 +82,8 @@ const sourceParameters: INodeProperties[] = [
 		displayOptions: { show: { source: ['items'] } },
 	},
 	{
-		displayName: 'Fields to Send',
+		// One name for one idea across the nodes: the SCM fields written onto codes are "Fields to Write".
+		displayName: 'Input Fields to Write',
 		name: 'scmFields',
 		type: 'string',
 		required: true,
@@ -128,7 +129,7 @@ const sourceParameters: INodeProperties[] = [
 /** Options every upload has; the operation adds its own (printing partner, ID format, ...). */
 const commonOptions: INodeProperties[] = [
 	{
-		displayName: 'Default SCM Data',
+		displayName: 'Default Fields to Write',
 		name: 'defaultScmData',
 		type: 'fixedCollection',
 		typeOptions: { multipleValues: true },
@@ -141,7 +142,7 @@ const commonOptions: INodeProperties[] = [
 				name: 'fields',
 				values: [
 					{
-						displayName: 'Key',
+						displayName: 'Field Key',
 						name: 'key',
 						type: 'string',
 						default: '',

@@ -39,8 +39,8 @@ function defaultScmData(context: IExecuteFunctions, itemIndex: number, options: 
 	const data: IDataObject = {};
 	for (const pair of pairs) {
 		const key = String(pair.key ?? '').trim();
-		if (!key) throw invalid(context, itemIndex, 'Default SCM Data', 'has a field without a key');
-		if (key in data) throw invalid(context, itemIndex, 'Default SCM Data', `has the key "${key}" twice`);
+		if (!key) throw invalid(context, itemIndex, 'Default Fields to Write', 'has a field without a key');
+		if (key in data) throw invalid(context, itemIndex, 'Default Fields to Write', `has the key "${key}" twice`);
 		data[key] = pair.value === undefined || pair.value === null ? '' : pair.value;
 	}
 	return data;

@@ -64,7 +64,7 @@ test('manual mapping: the picked fields are written from expressions, paired, no
 	);
 	expect(error).toBeUndefined();
 	expect(items.map((i) => i.json)).toEqual(
-		targets.map((c) => ({ extended_id: c.extended_id, updated: true, codeFound: true, fieldsWritten: ['lot_number', 'farm_name'], fieldsNotWritten: [] })),
+		targets.map((c) => ({ extended_id: c.extended_id, status: 'updated', updated: true, codeFound: true, fieldsWritten: ['lot_number', 'farm_name'], fieldsNotWritten: [] })),
 	);
 	targets.forEach((c, i) => expect(c.scm).toMatchObject({ lot_number: `LOT-RM-${i}`, farm_name: 'Finca Alta' }));
 	expect(hints).toEqual([]);
