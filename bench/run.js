@@ -8,6 +8,8 @@
 //   node bench/run.js --rounds 5 --latency 20 --out /tmp/bench.json
 //   node bench/run.js --cpu-prof /tmp/prof  a .cpuprofile of each variant's measured section
 //   --skip n8nExport                      leave a scenario out
+//   --only scanLatency --page-latency 200  the slow-server scenario at one server time per page (ms;
+//                                          a comma list for several; default 20,200,500)
 //
 // Environment: BENCH_LATENCY_MS, BENCH_ROUNDS. On a fresh clone it installs the dev dependencies
 // and builds dist/ first; scenario 2 needs the n8n runtime (scripts/n8n-runtime.js; installed on
@@ -23,7 +25,7 @@ const { setProfileDir } = require('./lib/variant');
 const { renderTable, targets } = require('./lib/report');
 
 const ROOT = path.resolve(__dirname, '..');
-const SCENARIOS = ['scanExport', 'n8nExport', 'scmBulk', 'scmCareful', 'storm', 'triggerIdle', 'growth', 'memory'];
+const SCENARIOS = ['scanExport', 'n8nExport', 'scmBulk', 'scmCareful', 'storm', 'triggerIdle', 'growth', 'memory', 'scanLatency'];
 
 function parseArgs(argv) {
 	const args = { small: false, parallel: false, only: null, skip: [], rounds: undefined, latencyMs: undefined, out: undefined, cpuProf: undefined, install: true };
@@ -41,6 +43,7 @@ function parseArgs(argv) {
 		else if (name === '--skip') args.skip.push(...value().split(',').filter(Boolean));
 		else if (name === '--rounds') args.rounds = Number(value());
 		else if (name === '--latency') args.latencyMs = Number(value());
+		else if (name === '--page-latency') args.pageLatencies = value().split(',').filter(Boolean).map(Number);
 		else if (name === '--out') args.out = value();
 		else if (name === '--cpu-prof') args.cpuProf = value();
 		else if (name === '--no-install') args.install = false;
@@ -65,6 +68,7 @@ function sizes(small, rounds) {
 			triggerIdle: { newScans: 1500, idlePolls: 2 },
 			growth: { scans: [1000, 2000, 3000], rounds: 1 },
 			memory: { exportRows: 20_000, uploadBytes: 2_000_000, scans: 10_000, itemsBeside: [1000, 3000] },
+			scanLatency: { scans: 3000, latencies: [{ latencyMs: 20, rounds: 1 }, { latencyMs: 200, rounds: 1 }] },
 		};
 	}
 	const r = rounds ?? 3;
@@ -83,6 +87,15 @@ function sizes(small, rounds) {
 		// Big files (issue 14): a 2,000,000-row code export (about 240 MB of CSV), a 100 MB code
 		// file, 1,000,000 scans to a JSON Lines file; each also at a tenth of its size.
 		memory: { exportRows: 2_000_000, uploadBytes: 100_000_000, scans: 1_000_000, itemsBeside: [100_000, 300_000] },
+		// Issue 11: server time per page. At 500 ms a loop round takes about 50 s; 20 ms is the close one.
+		scanLatency: {
+			scans: 100_000,
+			latencies: [
+				{ latencyMs: 20, rounds: rounds ?? 3 },
+				{ latencyMs: 200, rounds: rounds ?? 2 },
+				{ latencyMs: 500, rounds: rounds ?? 1 },
+			],
+		},
 	};
 }
 
@@ -115,6 +128,12 @@ async function main() {
 	const rounds = args.rounds ?? (process.env.BENCH_ROUNDS ? Number(process.env.BENCH_ROUNDS) : undefined);
 	const out = path.resolve(args.out ?? path.join(ROOT, 'bench', 'results', 'latest.json'));
 	if (args.cpuProf) setProfileDir(path.resolve(args.cpuProf));
+	const scenarioSizes = sizes(args.small, rounds);
+	if (args.pageLatencies) {
+		if (args.pageLatencies.some((ms) => !Number.isFinite(ms) || ms < 0)) throw new Error('--page-latency takes milliseconds, e.g. 200 or 20,200,500');
+		const known = new Map(scenarioSizes.scanLatency.latencies.map((l) => [l.latencyMs, l.rounds]));
+		scenarioSizes.scanLatency.latencies = args.pageLatencies.map((latencyMs) => ({ latencyMs, rounds: known.get(latencyMs) ?? rounds ?? 1 }));
+	}
 	const selected = SCENARIOS.filter((s) => (!args.only || args.only.includes(s)) && !args.skip.includes(s));
 
 	const log = (line) => process.stderr.write(`${line}\n`);
@@ -123,7 +142,7 @@ async function main() {
 		latencyMs,
 		scanPageSize: SCAN_PAGE_SIZE,
 		scmBatchSize: batchSizeOption.default,
-		sizes: sizes(args.small, rounds),
+		sizes: scenarioSizes,
 		install: args.install,
 		log,
 	};
@@ -141,6 +160,7 @@ async function main() {
 		storm: () => require('./scenarios/storm').storm,
 		triggerIdle: () => require('./scenarios/trigger-idle').triggerIdle,
 		memory: () => require('./scenarios/memory').memory,
+		scanLatency: () => require('./scenarios/scan-latency').scanLatency,
 	};
 	const started = Date.now();
 	const runScenario = async (name) => {

@@ -18,8 +18,25 @@ const TARGETS = [
 	{ key: 'memory.2.rssGrowthMb', op: '<=', limit: 100, what: 'Scan Get Many → JSON Lines, 1,000,000 scans: peak RSS over idle (MB)' },
 ];
 
+/**
+ * Issue 11 (scanLatency, one entry per server time per page): at least 4× the careful loop at
+ * 200 ms, no slower than it at 20 ms, nothing lost, repeated or throttled at any latency.
+ */
+function scanLatencyTargets(results) {
+	const list = [];
+	(results.scanLatency ?? []).forEach((x, i) => {
+		const at = `${x.latencyMs} ms per page`;
+		if (x.latencyMs === 200) list.push({ key: `scanLatency.${i}.ratio`, op: '>=', limit: 4, what: `cursor loop with prefetch wall ÷ Scan node wall, ${at}` });
+		if (x.latencyMs === 20) list.push({ key: `scanLatency.${i}.ratio`, op: '>=', limit: 0.95, what: `cursor loop with prefetch wall ÷ Scan node wall, ${at} (no slower)` });
+		for (const field of ['lost', 'duplicated', 'throttled']) {
+			list.push({ key: `scanLatency.${i}.${field}`, op: '==', limit: 0, what: `${field} scans${field === 'throttled' ? ' (429 answers)' : ''}, ${at}` });
+		}
+	});
+	return list;
+}
+
 function targets(results) {
-	return TARGETS.filter((t) => results[t.key.split('.')[0]] !== undefined).map((t) => {
+	return [...TARGETS, ...scanLatencyTargets(results)].filter((t) => results[t.key.split('.')[0]] !== undefined).map((t) => {
 		const value = get(results, t.key);
 		const met = t.op === '<=' ? value <= t.limit : t.op === '>=' ? value >= t.limit : value === t.limit;
 		// Small runs only show that the suite works: their numbers are not judged.
@@ -103,6 +120,14 @@ function renderTable(results) {
 		for (const g of r.growth) {
 			row(`6. Growth, ${n(g.scans)} scans`, 'wall / peak RSS', `${s(g.wallMs)} / ${mb(g.peakRssMb)} (${n(g.msPer1000Scans, 1)} ms per 1,000)`, `${s(g.loopWallMs)} / ${mb(g.loopPeakRssMb)}`, n(g.overheadRatio, 3), 'reported', '');
 		}
+	}
+	if (r.scanLatency) {
+		r.scanLatency.forEach((x, i) => {
+			const title = `9. Slow server, ${n(x.scans)} scans, ${x.latencyMs} ms per page`;
+			row(title, 'wall', `${s(x.nodeWallS * 1000)} (${n(x.requests.node)} requests)`, `${s(x.loopWallS * 1000)} (cursor loop with prefetch, ${n(x.requests.loop)} requests)`, `${n(x.ratio, 2)}× faster`, x.latencyMs === 200 ? '≥ 4×' : x.latencyMs === 20 ? '≥ 0.95×' : 'reported', verdicts[`scanLatency.${i}.ratio`] ?? '');
+			row('', 'lost / duplicated / 429', `${x.lost} / ${x.duplicated} / ${x.throttled}`, x.sameOrder ? 'same scans, same order' : 'ORDER DIFFERS', '', '0 / 0 / 0', ['lost', 'duplicated', 'throttled'].every((f) => verdicts[`scanLatency.${i}.${f}`] === 'met') ? 'met' : verdicts[`scanLatency.${i}.lost`] === 'not judged' ? 'not judged' : 'MISSED');
+			row('', 'memory per 100,000 scans (peak RSS growth)', mb(x.memoryPer100kScansMb.node), mb(x.memoryPer100kScansMb.loop), '', 'reported', '');
+		});
 	}
 	if (r.memory) {
 		const label = { codeExport: 'Code → Export', codeUpload: 'Code Upload (file)', scansToFile: 'Scan → JSON Lines' };

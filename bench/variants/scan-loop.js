@@ -8,8 +8,9 @@
 // once that request has been handed to the socket ('finish') is the page parsed, so parsing
 // overlaps with the server's time for the next page. Still one request in flight, the same
 // requests in the same order; a parsed `next` that differs from the one read ahead wins.
-// Config: { baseUrl, token, timeRange, pageSize, prefetch }.
+// Config: { baseUrl, token, timeRange, pageSize, prefetch, uuidsFile (the uuids in order, one per line) }.
 'use strict';
+const fs = require('node:fs');
 const http = require('node:http');
 const { config, main, measure } = require('./common');
 
@@ -70,6 +71,7 @@ main(async () => {
 	await exportScans(10, 10); // the same warm-up as the node's: one small request
 	await measure(async () => {
 		const scans = await exportScans(config.pageSize, Infinity, config.prefetch === true);
+		if (config.uuidsFile) fs.writeFileSync(config.uuidsFile, scans.map((scan) => scan.scan.uuid).join('\n'));
 		return { items: scans.length };
 	});
 });

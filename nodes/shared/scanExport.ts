@@ -138,6 +138,11 @@ export interface WindowRequest {
 	want?: { order: ScanOrder; count: number };
 	/** Asked after each page but the last: true stops the read (it is then incomplete). */
 	shouldStop?: (progress: { widened: boolean }) => boolean;
+	/**
+	 * The server is known to honour dates by whole UTC day (an earlier answer was widened): `to`
+	 * is then a midnight and `date_to` names the day before it, so the next day is not read too.
+	 */
+	byDay?: boolean;
 }
 
 export interface WindowResult {
@@ -157,6 +162,7 @@ export interface WindowResult {
 export async function readWindow(this: ScantrustContext, request: WindowRequest): Promise<WindowResult> {
 	const { from, to, want } = request;
 	const dates = coveringDates(from, to);
+	if (request.byDay) dates.date_to = isoSecond(Math.floor((to - 1) / SECOND_US) * SECOND_US);
 	const askedFrom = Math.floor(from / SECOND_US) * SECOND_US;
 	const askedTo = Math.ceil(to / SECOND_US) * SECOND_US + SECOND_US;
 	const byId = new Map<string, ScanEntry>();
@@ -257,38 +263,37 @@ function enoughFor(
 	return false;
 }
 
+const DAY_US = 86_400 * SECOND_US;
+
 /**
- * The windows for [from, to), in time order, with boundaries on whole seconds. Return All: equal
- * windows, several per parallel read so an uneven spread still keeps every reader busy. With a
+ * The windows for [from, to), in time order, with boundaries on whole seconds. Return All:
+ * `count` equal windows (on UTC midnights when the server honours whole days only). With a
  * Limit: small windows at the wanted end, doubling away from it, so a small Limit reads little.
  */
 export function planWindows(
 	from: number,
 	to: number,
-	options: { parallel: number; limit?: number; order: ScanOrder },
+	options: { count: number; limit?: number; order: ScanOrder; byDay?: boolean },
 ): Array<{ from: number; to: number }> {
 	const span = to - from;
 	if (span <= 0) return [];
-	const seconds = Math.ceil(span / SECOND_US);
-	// Cuts on whole seconds: a window's `date_to` is then exactly the next one's `date_from`.
-	const base = Math.floor(from / SECOND_US) * SECOND_US;
+	const unit = options.byDay ? DAY_US : SECOND_US;
+	// Cuts on whole units: a window's `date_to` is then exactly the next one's `date_from`.
+	const base = Math.floor(from / unit) * unit;
+	const units = Math.ceil((to - base) / unit);
 	const cuts: number[] = [];
 	if (options.limit === undefined) {
-		const count = Math.max(1, Math.min(options.parallel * 4, seconds));
-		for (let k = 1; k < count; k++) cuts.push(base + Math.round((seconds * k) / count) * SECOND_US);
+		const count = Math.max(1, Math.min(options.count, units));
+		for (let k = 1; k < count; k++) cuts.push(base + Math.round((units * k) / count) * unit);
 	} else {
-		// From the wanted end: 1/1024 of the range (at least a second), then doubling.
-		let width = Math.max(1, Math.floor(seconds / 1024));
+		// From the wanted end: 1/1024 of the range (at least one unit), then doubling.
+		let width = Math.max(1, Math.floor(units / 1024));
 		let covered = width;
-		while (covered < seconds) {
-			cuts.push(covered);
+		const end = Math.ceil(to / unit) * unit;
+		while (covered < units) {
+			cuts.push(options.order === 'newest' ? end - covered * unit : base + covered * unit);
 			width *= 2;
 			covered += width;
-		}
-		const offsets = cuts.splice(0);
-		for (const offset of offsets) {
-			const end = Math.ceil(to / SECOND_US) * SECOND_US;
-			cuts.push(options.order === 'newest' ? end - offset * SECOND_US : base + offset * SECOND_US);
 		}
 		cuts.sort((a, b) => a - b);
 	}
@@ -298,6 +303,19 @@ export function planWindows(
 		if (bounds[k] > bounds[k - 1]) windows.push({ from: bounds[k - 1], to: bounds[k] });
 	}
 	return windows;
+}
+
+/**
+ * How many windows Return All reads, from the first page of the whole range: enough for every
+ * parallel reader, about two pages each by the page's density, at most four per reader.
+ */
+function windowCount(probe: WindowResult, from: number, to: number, parallel: number): number {
+	const times = probe.entries.map((entry) => entry.time);
+	const first = Math.min(...times);
+	const last = Math.max(...times);
+	if (!(last > first)) return parallel * 4;
+	const estimate = (probe.entries.length / (last - first)) * (to - from);
+	return Math.max(parallel, Math.min(parallel * 4, Math.ceil(estimate / (2 * SCAN_PAGE_SIZE))));
 }
 
 export interface ExportRequest {
@@ -319,17 +337,54 @@ export async function* exportScans(
 	this: ScantrustContext,
 	request: ExportRequest,
 ): AsyncGenerator<IDataObject[], void, undefined> {
-	const windows = planWindows(request.from, request.to, request);
-	if (request.order === 'newest') windows.reverse();
 	const pace = createPacer();
 	const parallel = Math.max(1, Math.min(MAX_PARALLEL_WINDOWS, request.parallel));
 	const limit = request.limit ?? Infinity;
+	const { from, to, order } = request;
+	let byDay = false;
+	let windows: Array<{ from: number; to: number }>;
+	if (request.limit === undefined) {
+		// Return All: the first page of the whole range. When it is all there is, that is the
+		// export (one request, as a plain loop); otherwise it sizes the windows and shows whether
+		// the server honours whole days only. Its scans are read again by their windows.
+		const probe = await readWindow.call(this, {
+			qs: request.qs,
+			from,
+			to,
+			itemIndex: request.itemIndex,
+			pace,
+			shouldStop: () => true,
+		});
+		if (probe.complete) {
+			const entries = order === 'newest' ? probe.entries.reverse() : probe.entries;
+			if (entries.length) yield entries.map((entry) => entry.record);
+			return;
+		}
+		byDay = probe.widened;
+		windows = planWindows(from, to, { count: windowCount(probe, from, to, parallel), order, byDay });
+	} else {
+		windows = planWindows(from, to, { count: parallel * 4, limit: request.limit, order });
+	}
+	if (order === 'newest') windows.reverse();
 	// Records without a time are kept by the first window that sees them, whichever it is.
 	const timeless = new Set<string>();
 	const reads: Array<Promise<WindowResult>> = [];
 	let launched = 0;
 	let emitted = 0;
 	let buffered = 0;
+
+	/** The server turned out to honour whole days only: the windows not started yet become whole days. */
+	const replanByDay = () => {
+		byDay = true;
+		if (launched >= windows.length) return;
+		const rest = windows.slice(launched);
+		const restFrom = Math.min(...rest.map((w) => w.from));
+		const restTo = Math.max(...rest.map((w) => w.to));
+		const count = Math.max(1, Math.ceil((rest.length * (restTo - restFrom)) / (to - from)));
+		const days = planWindows(restFrom, restTo, { count, limit: request.limit, order, byDay: true });
+		if (order === 'newest') days.reverse();
+		windows = [...windows.slice(0, launched), ...days];
+	};
 
 	const launch = () => {
 		const window = windows[launched++];
@@ -340,10 +395,13 @@ export async function* exportScans(
 			to: window.to,
 			itemIndex: request.itemIndex,
 			pace,
-			want: Number.isFinite(remaining) ? { order: request.order, count: remaining } : undefined,
+			// Only a window planned on midnights may name the day before its end.
+			byDay: byDay && window.to % DAY_US === 0,
+			want: Number.isFinite(remaining) ? { order, count: remaining } : undefined,
 		});
 		const counted = read.then((result) => {
 			buffered += result.entries.length;
+			if (result.widened && !byDay) replanByDay();
 			return result;
 		});
 		// A read nobody waits for any more (the limit was reached) must not fail unhandled.
@@ -358,7 +416,7 @@ export async function* exportScans(
 		if (launched <= index) launch();
 		const result = await reads[index];
 		buffered -= result.entries.length;
-		const entries = request.order === 'newest' ? result.entries.reverse() : result.entries;
+		const entries = order === 'newest' ? result.entries.reverse() : result.entries;
 		const batch: IDataObject[] = [];
 		for (const entry of entries) {
 			if (emitted + batch.length >= limit) break;
