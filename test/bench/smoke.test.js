@@ -49,6 +49,14 @@ const REQUIRED = [
 	'memory.0.rssGrowthMb',
 	'memory.1.rssGrowthMb',
 	'memory.2.rssGrowthMb',
+	'scanLatency.0.ratio',
+	'scanLatency.0.nodeWallS',
+	'scanLatency.0.loopWallS',
+	'scanLatency.1.ratio',
+	'scanLatency.1.lost',
+	'scanLatency.1.duplicated',
+	'scanLatency.1.throttled',
+	'scanLatency.1.memoryPer100kScansMb.node',
 ];
 const N8N_SCENARIOS = ['n8nExport', 'scmCareful'];
 const N8N_REQUIRED = [
@@ -92,6 +100,10 @@ test('npm run bench works end to end at tiny sizes and reports every number', as
 	// The table names every scenario that ran.
 	expect(results.targets.map((t) => t.key)).toEqual(expect.arrayContaining(['scanExport.overheadRatio', 'storm.itemsLost']));
 	expect(output).toMatch(/1\. Scan export[\s\S]*6\. Growth/);
+	// The slow-server scenario at 20 and 200 ms per page: same scans, none lost or twice.
+	expect(results.scanLatency.map((x) => x.latencyMs)).toEqual([20, 200]);
+	for (const x of results.scanLatency) expect([x.latencyMs, x.lost, x.duplicated, x.sameOrder]).toEqual([x.latencyMs, 0, 0, true]);
+	expect(output).toMatch(/9\. Slow server/);
 }, 300_000);
 
 // Shown as skipped, not passed, where n8n is not installed.
