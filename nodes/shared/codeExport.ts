@@ -5,6 +5,7 @@ import { csvRecords } from './csv';
 import { apiCall, apiRequest, downloadFile, waitFor } from './transport';
 import type { ScantrustContext } from './transport';
 import type { WaitOptions } from './transport/wait';
+import { permissionsFor } from './permissions';
 
 /**
  * The code data export (scantrust-api.md §7): start a document with filters, wait until it is
@@ -13,7 +14,7 @@ import type { WaitOptions } from './transport/wait';
  * SCM field list in the editor (the CSV has one column per SCM field key, §7.3).
  */
 
-export const CODE_EXPORT_PERMISSIONS = ['codes_view'];
+export const CODE_EXPORT_PERMISSIONS = permissionsFor('Code', 'export');
 
 /** The documented columns that are not SCM fields (§7.3); every other column is an SCM field key. */
 export const CODE_COLUMNS = [

@@ -3,8 +3,9 @@ import type { IDataObject, IExecuteFunctions, INodeParameterResourceLocator } fr
 import { apiRequest } from './transport';
 import type { ScantrustContext } from './transport';
 import { invalid } from './validate';
+import { permissionsFor } from './permissions';
 
-export const PRODUCT_VIEW = ['product_view'];
+export const PRODUCT_VIEW = permissionsFor('Product', 'get');
 
 /** Finds a product by its exact SKU (unique within the company), as the API documents with `sku__exact`. */
 export async function findProductBySku(

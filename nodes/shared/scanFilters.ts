@@ -9,6 +9,7 @@ import type {
 import { productLocator } from './descriptions';
 import { findProductBySku } from './lookups';
 import type { ScantrustContext } from './transport';
+import { permissionsFor } from './permissions';
 
 /**
  * The scan export's filters, written once for the Scan node (Get Many) and the trigger
@@ -16,7 +17,7 @@ import type { ScantrustContext } from './transport';
  */
 
 export const SCAN_EXPORT_PATH = '/api/v2/dashboard/scans/';
-export const SCANS_DOWNLOAD = ['scans_download'];
+export const SCANS_DOWNLOAD = permissionsFor('Scan', 'getMany');
 
 /** The documentation's own example of "suspicious scans" is `flags=counterfeit,out-of-market`. */
 export const SUSPICIOUS_FLAGS = ['counterfeit', 'out-of-market'];

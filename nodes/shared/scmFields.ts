@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { codeIdentifier, fieldKey, integerInRange, invalid } from './validate';
+import { permissionsFor } from './permissions';
 
 /**
  * What the SCM upload needs, shared by the SCM Data node and the Code node: how a code is
@@ -8,7 +9,7 @@ import { codeIdentifier, fieldKey, integerInRange, invalid } from './validate';
  */
 
 /** Both upload endpoints (sync and async) list all four (§1.3). */
-export const SCM_UPLOAD_PERMISSIONS = ['codes_view', 'scm_bulk_edit', 'scm_code_edit', 'product_view'];
+export const SCM_UPLOAD_PERMISSIONS = permissionsFor('SCM Data', 'update');
 
 /** Keys that select a code; the SCM upload never writes them. */
 export const CODE_KEYS = ['extended_id', 'serial_number'];

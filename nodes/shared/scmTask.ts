@@ -1,13 +1,14 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { permissionsFor } from './permissions';
 import { apiRequest, waitFor } from './transport';
 import type { WaitOptions } from './transport/wait';
 import { invalid } from './validate';
 
 /** SCM async tasks (`GET /api/v2/scm/tasks/{id}/`, scantrust-api.md §4.4), shared by Update Async and Get Task. */
 
-export const TASK_PERMISSIONS = ['codes_view'];
+export const TASK_PERMISSIONS = permissionsFor('SCM Data', 'getTask');
 
 /**
  * The client code seen calling the API uses pending, in-progress, complete and failed; the docs say

@@ -7,10 +7,11 @@ import type {
 
 import { apiRequest, paginate } from './transport';
 import { invalid } from './validate';
+import { permissionsFor } from './permissions';
 
 /** Finding a work order, for the Work Order node and the Code Upload node's "Add to Work Order". */
 
-export const WORKORDER_VIEW = ['workorder_view'];
+export const WORKORDER_VIEW = permissionsFor('Work Order', 'get');
 
 export const workOrderLocator: INodeProperties = {
 	displayName: 'Work Order',

@@ -8,10 +8,11 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { apiRequest, waitFor } from '../../shared/transport';
 import { invalid } from '../../shared/validate';
+import { permissionsFor } from '../../shared/permissions';
 
 /** Ingestion records: the result of every code upload, found by their key. */
 
-export const INGESTION_VIEW = ['ingestion_view'];
+export const INGESTION_VIEW = permissionsFor('Code Upload', 'getRecord');
 
 export const recordLocator: INodeProperties = {
 	displayName: 'Record',

@@ -6,8 +6,9 @@ import { findProductBySku } from '../../shared/lookups';
 import { apiRequest } from '../../shared/transport';
 import { requiredString } from '../../shared/validate';
 import { brandValue, productFieldOptions, productFields } from '../helpers/fields';
+import { permissionsFor } from '../../shared/permissions';
 
-const PERMISSIONS = ['product_create', 'product_view'];
+const PERMISSIONS = permissionsFor('Product', 'create');
 
 const properties: INodeProperties[] = [
 	{

@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { productLocator } from '../../shared/descriptions';
 import { locatorValue, resolveProductId } from '../../shared/lookups';
 import { apiCall } from '../../shared/transport';
+import { permissionsFor } from '../../shared/permissions';
 
 const properties: INodeProperties[] = [{ ...productLocator, description: 'The product to delete' }];
 
@@ -19,7 +20,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		method: 'DELETE',
 		path: `/api/v2/products/${id}/`,
 		itemIndex,
-		permissions: ['product_delete', 'product_view'],
+		permissions: permissionsFor('Product', 'delete'),
 		// If the answer is lost, the product's absence tells whether it was deleted.
 		readBack: async () => {
 			const found = await apiCall.call(this, {

@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { productLocator } from '../../shared/descriptions';
 import { locatorValue, resolveProductId } from '../../shared/lookups';
 import { apiRequest } from '../../shared/transport';
+import { permissionsFor } from '../../shared/permissions';
 
 const properties: INodeProperties[] = [{ ...productLocator, description: 'The product to get' }];
 
@@ -19,6 +20,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		method: 'GET',
 		path: `/api/v2/products/${id}/`,
 		itemIndex,
-		permissions: ['product_view'],
+		permissions: permissionsFor('Product', 'get'),
 	});
 }

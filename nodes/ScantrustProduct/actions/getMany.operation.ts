@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { archivedFilter, readLimit, returnAllOrLimit } from '../../shared/descriptions';
 import { getAll } from '../../shared/transport';
+import { permissionsFor } from '../../shared/permissions';
 
 const properties: INodeProperties[] = [
 	...returnAllOrLimit({}, 'products'),
@@ -51,7 +52,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		qs,
 		limit,
 		itemIndex,
-		permissions: ['product_view'],
+		permissions: permissionsFor('Product', 'getMany'),
 		// An offset list: a record inserted while paging can come twice; it is output once.
 		uniqueBy: 'id',
 	});

@@ -6,6 +6,7 @@ import { locatorValue, resolveProductId } from '../../shared/lookups';
 import { apiRequest } from '../../shared/transport';
 import { invalid } from '../../shared/validate';
 import { productFieldOptions, productFields } from '../helpers/fields';
+import { permissionsFor } from '../../shared/permissions';
 
 const properties: INodeProperties[] = [
 	{ ...productLocator, description: 'The product to update' },
@@ -84,6 +85,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		itemIndex,
 		// Setting the same fields again leaves the product as it is.
 		safeToRepeat: true,
-		permissions: ['product_edit', 'product_view'],
+		permissions: permissionsFor('Product', 'update'),
 	});
 }

@@ -4,6 +4,7 @@ import { timeKey } from '../../shared/datetime';
 import type { JobSource } from './finishedJobs';
 import { pollJobs, sampleJobs } from './finishedJobs';
 import type { PollResult, PollRun, TriggerEvent } from './poller';
+import { permissionsFor } from '../../shared/permissions';
 
 /** Code Upload Finished: an ingestion record reached `completed` or `error`. */
 
@@ -38,7 +39,7 @@ function source(context: IPollFunctions): JobSource {
 		path: '/api/v2/ingestion/',
 		// One outcome: let Scantrust filter, so the watched page holds only finished uploads.
 		qs: { type: 'code', ...(wanted.length === 1 ? { status: wanted[0] } : {}) },
-		permissions: ['ingestion_view'],
+		permissions: permissionsFor('Trigger', 'codeUploadFinished'),
 		matches: (record) => wanted.includes(String(record.status)),
 		id: (record) => {
 			const id = record.key ?? record.id;

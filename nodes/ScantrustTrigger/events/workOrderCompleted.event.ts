@@ -4,6 +4,7 @@ import { timeKey } from '../../shared/datetime';
 import type { JobSource } from './finishedJobs';
 import { pollJobs, sampleJobs } from './finishedJobs';
 import type { PollResult, PollRun, TriggerEvent } from './poller';
+import { permissionsFor } from '../../shared/permissions';
 
 /** Work Order Completed: a work order's codes are generated and its download is ready. */
 
@@ -27,7 +28,7 @@ function source(context: IPollFunctions): JobSource {
 		path: '/api/v2/workorders/',
 		// Newest first is what the list gives; asked for explicitly so the watched page is the newest one.
 		qs: { ordering: '-creation_date', ...(search ? { search } : {}) },
-		permissions: ['workorder_view'],
+		permissions: permissionsFor('Trigger', 'workOrderCompleted'),
 		// `completed` is the one state Scantrust's documentation confirms.
 		matches: (record) => record.state === 'completed',
 		id: (record) => (record.id === undefined || record.id === null ? undefined : String(record.id)),

@@ -13,9 +13,10 @@ import { invalid, positiveInteger, requiredString } from '../../shared/validate'
 import { findWorkOrderByReference } from '../../shared/workOrders';
 import { waitParameters, waitSettings } from '../../shared/waiting';
 import { waitUntilGenerated } from '../helpers/completion';
+import { permissionsFor } from '../../shared/permissions';
 
 /** WOSID lists all five for creating a work order. */
-const PERMISSIONS = ['workorder_view', 'workorder_create', 'workorder_edit', 'workorder_cancel', 'workorder_archive'];
+const PERMISSIONS = permissionsFor('Work Order', 'create');
 
 const quantityProperty: INodeProperties = {
 	displayName: 'Quantity',

@@ -6,9 +6,9 @@ import { requiredString } from '../../shared/validate';
 import { resolveWorkOrder, workOrderLocator, workOrderLocatorValue } from '../../shared/workOrders';
 import { waitParameters, waitSettings } from '../../shared/waiting';
 import { isGenerated, waitUntilGenerated } from '../helpers/completion';
+import { permissionsFor } from '../../shared/permissions';
 
-/** WOD lists the download permissions; reading the work order itself needs `workorder_view`. */
-const PERMISSIONS = ['workorder_view', 'workorder_download', 'workorder_sid_download'];
+const PERMISSIONS = permissionsFor('Work Order', 'downloadCodes');
 
 const properties: INodeProperties[] = [
 	{ ...workOrderLocator, description: 'The work order whose codes to download' },

@@ -136,7 +136,8 @@ describe('create', () => {
 			{ token: sandbox.tokens.noProduct },
 		);
 		expect(error.httpCode).toBe('403');
-		expect(error.description).toMatch(/product_create/);
+		// All four the table (and the README) lists for Product Create, not a subset.
+		expect(error.description).toContain('needs the UAT permission(s): product_create, product_edit, product_delete, product_view.');
 		expect(JSON.stringify(error)).not.toContain(sandbox.tokens.noProduct);
 	});
 

@@ -8,17 +8,10 @@ import { getRecord, waitForRecord } from '../records';
 import { checkCodeFile, readCodeFile } from './codeFile';
 import { codeProblemsError, collectCodes } from './codesFromItems';
 import { idFormat, uploadSettings } from './settings';
+import { permissionsFor } from '../../../shared/permissions';
 
 /** UPC lists these for code uploads; Scantrust names no smaller set per endpoint. */
-export const INGESTION_CREATE = [
-	'ingestion_view',
-	'ingestion_code_create',
-	'ingestion_cancel',
-	'workorder_view',
-	'workorder_download',
-	'workorder_sid_download',
-	'product_view',
-];
+export const INGESTION_CREATE = permissionsFor('Code Upload', 'createFromTemplate');
 
 /** What differs between Create from Template, Add to Work Order and Add SIDs. */
 export interface UploadAction {
