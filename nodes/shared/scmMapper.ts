@@ -114,6 +114,12 @@ export const mapperOptions: INodeProperties[] = [
 				value: 'warn',
 				description: 'Write the other fields; the output item’s "warnings" names the column',
 			},
+			{
+				name: 'Send Them Too (Codes of Several Campaigns)',
+				value: 'send',
+				description:
+					'Send the column under its normalised name ("Farm Name" as farm_name) for codes of other campaigns; Scantrust discards it where a code’s campaign lacks it, and the output says so',
+			},
 		],
 	},
 	{
@@ -329,7 +335,9 @@ export function readMappedScmData(context: IExecuteFunctions, itemIndex: number,
 		for (const [column, raw] of Object.entries(json)) {
 			if (ignore.has(column)) continue;
 			const normalised = normaliseFieldName(column);
-			const key = byName.get(normalised) ?? (campaignKeys.length ? undefined : normalised || undefined);
+			// Unchecked when nothing told the fields (no schema) or when asked to send them anyway.
+			const unchecked = !campaignKeys.length || unknownFields === 'send';
+			const key = byName.get(normalised) ?? (unchecked ? normalised || undefined : undefined);
 			if (key && neverWritten.has(key)) continue;
 			if (!key) {
 				const known = campaignKeys.length ? ` (its SCM fields: ${campaignKeys.join(', ')})` : '';

@@ -162,6 +162,20 @@ test('no field list saved (nothing told the fields yet): automatic mapping still
 	expect(target.scm.lot_number).toBe('L-NOSCHEMA');
 });
 
+test('…or, for a sheet spanning campaigns, sent under the normalised name; Scantrust keeps it where the code’s campaign has it', async () => {
+	const coffee = codesOf(COFFEE)[11];
+	const dairy = codesOf(2207)[1];
+	const input = [
+		{ json: { 'Extended ID': coffee.extended_id, 'Farm Name': 'Finca Sol', RFID: '' } },
+		{ json: { 'Extended ID': dairy.extended_id, 'Farm Name': '', RFID: 'E200-77' } },
+	];
+	const { items, error } = await update({ columns: columns('autoMapInputData'), options: { unknownFields: 'send' } }, { input });
+	expect(error).toBeUndefined();
+	expect(items.map((i) => i.json.fieldsWritten)).toEqual([['farm_name'], ['rfid']]);
+	expect(coffee.scm.farm_name).toBe('Finca Sol');
+	expect(dairy.scm.rfid).toBe('E200-77');
+});
+
 test('two columns for the same field are refused', async () => {
 	const target = codesOf(COFFEE)[8];
 	const { error } = await update(
