@@ -7,7 +7,7 @@
 // port unless SANDBOX_FILES_PORT is set), prints the URLs and the throwaway tokens, then
 // logs one line per request. Other settings come from SANDBOX_* variables:
 // SANDBOX_SEED, SANDBOX_SCANS, SANDBOX_PRODUCTS, SANDBOX_CODES, SANDBOX_LATENCY_MS,
-// SANDBOX_JOB_DELAY_MS, SANDBOX_LIVE_SCANS_PER_MINUTE, SANDBOX_LIVE_SCAN_LAG_MS,
+// SANDBOX_JOB_DELAY_MS, SANDBOX_LIVE_SCANS_PER_MINUTE, SANDBOX_LIVE_SCAN_LAG_MS, SANDBOX_LIVE_COUNTERFEIT_EVERY,
 // SANDBOX_PUBLIC_ORIGIN, SANDBOX_THROTTLE=0, SANDBOX_HOST, SANDBOX_QUIET=1.
 // The scan export's open questions (docs/sandbox-choices.md) are flags (or variables):
 //   --scan-order oldest|newest          SANDBOX_SCAN_ORDER          the cursor export's order
@@ -67,6 +67,7 @@ async function main() {
     jobDelayMs: num(env.SANDBOX_JOB_DELAY_MS),
     liveScansPerMinute: num(env.SANDBOX_LIVE_SCANS_PER_MINUTE),
     liveScanLagMs: num(env.SANDBOX_LIVE_SCAN_LAG_MS),
+    liveCounterfeitEvery: num(env.SANDBOX_LIVE_COUNTERFEIT_EVERY),
     publicOrigin: env.SANDBOX_PUBLIC_ORIGIN || null,
     throttle: env.SANDBOX_THROTTLE !== '0',
     exportIdLists: idLists === undefined ? undefined : !['0', 'false', ''].includes(idLists),

@@ -35,6 +35,8 @@ const ROUTE_MODULES = ['products', 'scans', 'scm', 'codes', 'workorders', 'inges
  * @property {number} [jobDelayMs] how long async jobs take to finish (default 2000)
  * @property {number} [liveScansPerMinute] new scans arriving over time (default 0)
  * @property {number} [liveScanLagMs] live scans are dated up to this much in the past (default 0)
+ * @property {number} [liveCounterfeitEvery] every Nth live scan is flagged counterfeit (default 0: only by
+ *   chance, about 1 in 28, so a demo could wait many minutes for its first alert)
  * @property {string | null} [publicOrigin] origin used in absolute next/previous links
  * @property {boolean} [throttle] enforce the documented rate limits (default true)
  * @property {boolean} [exportIdLists] the code export reads `extended_id=a,b` / `serial_number=a,b` as a list (default false: one literal ID)
@@ -83,6 +85,7 @@ function normalizeOptions(o) {
     jobDelayMs: o.jobDelayMs ?? 2000,
     liveScansPerMinute: o.liveScansPerMinute ?? 0,
     liveScanLagMs: o.liveScanLagMs ?? 0,
+    liveCounterfeitEvery: o.liveCounterfeitEvery ?? 0,
     publicOrigin: o.publicOrigin ? String(o.publicOrigin).replace(/\/+$/, '') : null,
     throttle: o.throttle ?? true,
     exportIdLists: o.exportIdLists ?? false,
@@ -225,9 +228,13 @@ async function startSandbox(options = {}) {
     if (liveTimer) clearInterval(liveTimer);
     liveTimer = null;
     if (opts.liveScansPerMinute > 0) {
+      let arrived = 0;
       liveTimer = setInterval(() => {
+        arrived++;
+        const every = opts.liveCounterfeitEvery;
+        const flags = every > 0 && arrived % every === 0 ? ['counterfeit'] : undefined;
         try {
-          addLiveScans(rt, { count: 1, lagMs: opts.liveScanLagMs });
+          addLiveScans(rt, { count: 1, lagMs: opts.liveScanLagMs, flags });
         } catch {
           // No active code to scan (tiny seeds): nothing arrives.
         }
@@ -239,7 +246,7 @@ async function startSandbox(options = {}) {
   const config = () => ({
     latencyMs: opts.latencyMs, scanPageLatencyMs: opts.scanPageLatencyMs, scanOrder: opts.scanOrder,
     scanShuffle: opts.scanShuffle, scanDatePrecision: opts.scanDatePrecision, jobDelayMs: opts.jobDelayMs, liveScansPerMinute: opts.liveScansPerMinute,
-    liveScanLagMs: opts.liveScanLagMs, throttle: opts.throttle, publicOrigin: opts.publicOrigin,
+    liveScanLagMs: opts.liveScanLagMs, liveCounterfeitEvery: opts.liveCounterfeitEvery, throttle: opts.throttle, publicOrigin: opts.publicOrigin,
     exportIdLists: opts.exportIdLists,
     scmItemErrors: opts.scmItemErrors,
     ingestionTemplates: opts.ingestionTemplates,

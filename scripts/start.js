@@ -25,6 +25,7 @@
  *   N8N_DEMO_LISTEN_ADDRESS        n8n's listen address (127.0.0.1; 0.0.0.0 to reach it from elsewhere)
  *   SANDBOX_PORT                   the sandbox's port (8790; a free one when taken)
  *   SANDBOX_LIVE_SCANS_PER_MINUTE  live scans (6)
+ *   SANDBOX_LIVE_COUNTERFEIT_EVERY every Nth live scan is flagged counterfeit (6: one a minute; 0: by chance only)
  *   START_READY_FILE               write {url, email, password, ...} as JSON here once ready (scripts)
  */
 const { spawnSync } = require('node:child_process');
@@ -136,6 +137,9 @@ async function startDemoSandbox() {
 		liveScansPerMinute: Number(process.env.SANDBOX_LIVE_SCANS_PER_MINUTE || 6),
 		// Some live scans reach "Scantrust" up to a minute late, as from phones that were offline.
 		liveScanLagMs: 60_000,
+		// By chance about 1 scan in 28 is counterfeit: at 6 a minute the counterfeit alert's first
+		// e-mail took minutes (9 on average over ten seeds). A steady one a minute shows it working.
+		liveCounterfeitEvery: Number(process.env.SANDBOX_LIVE_COUNTERFEIT_EVERY ?? 6),
 		jobDelayMs: 3000,
 	});
 }
@@ -234,6 +238,30 @@ async function loadExamples(n8n, credentialsByName) {
 	return [files.length, created];
 }
 
+/** How often live scans come, in words, from the sandbox's settings. */
+function liveScanText({ liveScansPerMinute, liveCounterfeitEvery }) {
+	if (!(liveScansPerMinute > 0)) return 'no live scans';
+	const every = Math.round(60 / liveScansPerMinute);
+	const scans = liveScansPerMinute >= 1 ? `a new scan every ${every} seconds` : `a new scan every ${Math.round(1 / liveScansPerMinute)} minutes`;
+	if (!(liveCounterfeitEvery > 0)) return `${scans}, now and then a counterfeit one`;
+	const minutes = liveCounterfeitEvery / liveScansPerMinute;
+	return `${scans}, ${minutes === 1 ? 'one a minute' : `one every ${minutes.toFixed(minutes < 10 ? 1 : 0)} minutes`} flagged counterfeit`;
+}
+
+/** What to try live, and how soon it shows (the trigger polls once a minute). */
+function liveHint({ liveScansPerMinute, liveCounterfeitEvery }) {
+	if (!(liveScansPerMinute > 0) || !(liveCounterfeitEvery > 0)) {
+		return ['  Live: publish an example with the Scantrust Events Trigger and watch its executions.'];
+	}
+	const firstCounterfeitMin = liveCounterfeitEvery / liveScansPerMinute;
+	// The first poll on publishing only takes its starting point; the next ones (one a minute) deliver.
+	const soonest = Math.ceil(firstCounterfeitMin + 1);
+	return [
+		'  Live: publish the counterfeit alert (Overview → "Scantrust: e-mail alert on a counterfeit scan" → Publish).',
+		`  Its first e-mail shows up here within about ${soonest} minute${soonest === 1 ? '' : 's'}, then about one a minute.`,
+	];
+}
+
 // --- main --------------------------------------------------------------------------------------
 async function main() {
 	const mode = scantrustMode();
@@ -241,7 +269,11 @@ async function main() {
 		console.error(`✖ port ${PORT} is in use (another n8n or npm start?). Set N8N_DEMO_PORT to use another one.`);
 		process.exit(1);
 	}
-	if (dependenciesStale()) run('install dev dependencies', 'npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund']);
+	// --loglevel=error: npm's engine warnings (dev tools that want a newer Node than this one) are
+	// not what a newcomer should read first; errors still show.
+	if (dependenciesStale()) {
+		run('install dev dependencies', 'npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error']);
+	}
 	say('n8n runtime (Node 24 + n8n; installs into ~/.cache the first time, a few minutes)');
 	const { ensureRuntime } = require('./n8n-runtime.js');
 	const rt = ensureRuntime();
@@ -250,7 +282,7 @@ async function main() {
 	else {
 		const buildStarted = new Date();
 		run('build', 'npx', ['tsc', '-p', 'tsconfig.json']);
-		run('build assets', 'npx', ['gulp', 'build:assets']);
+		run('build assets', 'npx', ['gulp', 'build:assets', '--silent']);
 		fs.mkdirSync(DEMO_DIR, { recursive: true });
 		fs.writeFileSync(BUILD_STAMP, '');
 		fs.utimesSync(BUILD_STAMP, buildStarted, buildStarted);
@@ -352,15 +384,12 @@ async function main() {
 			'',
 			mode.real
 				? `  Credential "${scantrust.name}": your Scantrust account (${mode.environment}, token from SCANTRUST_UAT_TOKEN).`
-				: `  Credential "${scantrust.name}": the sandbox Scantrust API at ${sandbox.baseUrl} (throwaway data; new scans arrive every few seconds).`,
+				: `  Credential "${scantrust.name}": the sandbox Scantrust API at ${sandbox.baseUrl} (throwaway data; ${liveScanText(sandbox.config())}).`,
 			`  Credential "${smtpCred.name}": a local catch-all; e-mails are printed here and saved in ${path.relative(root, MAIL_DIR)}/.`,
 			`  Examples: ${examples} (${created} new) — open one from the Overview page. Files for the file examples: ${path.relative(root, FILES_DIR)}/.`,
-			...(mode.real
-				? []
-				: [
-						'  Live: publish an example with the Scantrust Trigger (e.g. the counterfeit alert) and watch its',
-						'  executions; its e-mails show up here.',
-					]),
+			'  To restore an example you changed: delete it in n8n and run npm start again (missing examples are',
+			`  loaded anew; existing ones are never overwritten), or delete ${path.relative(root, DEMO_DIR)}/ to start afresh.`,
+			...(mode.real ? [] : liveHint(sandbox.config())),
 			`  Workflows and executions stay in ${path.relative(root, DEMO_DIR)}/ across restarts.`,
 			'',
 			'  Ctrl-C stops n8n, the sandbox and the mail catch-all.',

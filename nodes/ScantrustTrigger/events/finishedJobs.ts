@@ -23,7 +23,8 @@ export const WATCHED_JOBS = LIST_PAGE_SIZE;
  */
 const REAPPEAR_MARGIN_US = 60 * MINUTE_US;
 
-const SAMPLE_SIZE = 5;
+/** "Fetch Test Event": the most recent finished job, one (see the New Scan sample). */
+const SAMPLE_SIZE = 1;
 
 export interface JobSource {
 	path: string;

@@ -22,7 +22,11 @@ export const nothingFound =
 const DAY_MS = 86_400_000;
 /** Manual mode looks back this far, widening only while nothing is found. */
 const SAMPLE_LOOKBACK_MS = [3_600_000, DAY_MS, 7 * DAY_MS, 30 * DAY_MS, 365 * DAY_MS];
-const SAMPLE_SIZE = 10;
+/**
+ * "Fetch Test Event" shows the most recent matching scan, one: a test run of an alert workflow
+ * then sends one e-mail, as n8n's own polling triggers do, not one per recent scan.
+ */
+const SAMPLE_SIZE = 1;
 
 interface ScanQuery {
 	qs: IDataObject;
