@@ -7,7 +7,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { optionSubtitle } from '../shared/descriptions';
-import { searchProducts } from '../shared/listSearch';
+import { searchProducts, searchWorkOrders } from '../shared/listSearch';
 import { runOperation } from '../shared/router';
 import { getScmFields, searchCampaigns } from '../shared/scmMapper';
 import { operationProperty, operations, properties } from './actions';
@@ -45,7 +45,7 @@ export class ScantrustCode implements INodeType {
 		properties,
 	};
 
-	methods = { listSearch: { searchProducts, searchCampaigns }, resourceMapping: { getScmFields } };
+	methods = { listSearch: { searchProducts, searchWorkOrders, searchCampaigns }, resourceMapping: { getScmFields } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await runOperation.call(this, operations);

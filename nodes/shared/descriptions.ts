@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { invalid } from './validate';
+import { resourceLocator } from './locators';
 
 /** Parameters shared by several nodes, written once. */
 
@@ -99,58 +100,21 @@ export function archivedFilter(noun: string): INodeProperties {
 	};
 }
 
-export const brandLocator: INodeProperties = {
+export const brandLocator: INodeProperties = resourceLocator({
 	displayName: 'Brand',
 	name: 'brand',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
+	searchListMethod: 'searchBrands',
 	description: 'The brand the product belongs to',
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			typeOptions: { searchListMethod: 'searchBrands', searchable: true },
-		},
-		{
-			displayName: 'By ID or Reference',
-			name: 'id',
-			type: 'string',
-			placeholder: 'e.g. 1115 or my-brand',
-		},
-	],
-};
+	modes: [{ displayName: 'By ID or Reference', name: 'id', placeholder: 'e.g. 1115 or my-brand' }],
+});
 
-export const productLocator: INodeProperties = {
+export const productLocator: INodeProperties = resourceLocator({
 	displayName: 'Product',
 	name: 'product',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
+	searchListMethod: 'searchProducts',
 	required: true,
 	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			typeOptions: { searchListMethod: 'searchProducts', searchable: true },
-		},
-		{
-			displayName: 'By ID',
-			name: 'id',
-			type: 'string',
-			placeholder: 'e.g. 6326',
-			validation: [
-				{
-					type: 'regex',
-					properties: { regex: '^\\s*\\d+\\s*$', errorMessage: 'A product ID is a number' },
-				},
-			],
-		},
-		{
-			displayName: 'By SKU',
-			name: 'sku',
-			type: 'string',
-			placeholder: 'e.g. SKU-1234',
-		},
+		{ displayName: 'By ID', name: 'id', placeholder: 'e.g. 6326', numericMessage: 'A product ID is a number' },
+		{ displayName: 'By SKU', name: 'sku', placeholder: 'e.g. SKU-1234' },
 	],
-};
+});

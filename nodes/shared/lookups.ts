@@ -1,9 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeParameterResourceLocator } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { apiRequest } from './transport';
 import type { ScantrustContext } from './transport';
 import { invalid } from './validate';
 import { permissionsFor } from './permissions';
+import { readLocator } from './locators';
 
 export const PRODUCT_VIEW = permissionsFor('Product', 'get');
 
@@ -40,10 +41,7 @@ export function locatorValue(
 	name: string,
 	label: string,
 ): { mode: string; value: string } {
-	const locator = context.getNodeParameter(name, itemIndex) as INodeParameterResourceLocator | string;
-	const mode = typeof locator === 'object' && locator ? String(locator.mode ?? 'id') : 'id';
-	const raw = typeof locator === 'object' && locator ? locator.value : locator;
-	const value = raw === undefined || raw === null ? '' : String(raw).trim();
+	const { mode, value } = readLocator(context, itemIndex, name);
 	if (!value) throw invalid(context, itemIndex, label, 'is empty');
 	if (mode !== 'sku' && mode !== 'list' && !/^\d+$/.test(value) && name === 'product') {
 		throw invalid(context, itemIndex, label, `must be a numeric product ID (got "${value}")`);

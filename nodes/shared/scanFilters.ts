@@ -1,7 +1,6 @@
 import type {
 	IDataObject,
 	IDisplayOptions,
-	INodeParameterResourceLocator,
 	INodeProperties,
 	NodeOperationError,
 } from 'n8n-workflow';
@@ -10,6 +9,7 @@ import { productLocator } from './descriptions';
 import { findProductBySku } from './lookups';
 import type { ScantrustContext } from './transport';
 import { permissionsFor } from './permissions';
+import { unwrapLocator } from './locators';
 
 /**
  * The scan export's filters, written once for the Scan node (Get Many) and the trigger
@@ -167,10 +167,7 @@ export function readScanFilters(onlySuspicious: unknown, filters: IDataObject, p
 	}
 
 	if (filters.product !== undefined) {
-		const locator = filters.product as INodeParameterResourceLocator | string;
-		const mode = typeof locator === 'object' && locator ? String(locator.mode ?? 'id') : 'id';
-		const raw = typeof locator === 'object' && locator ? locator.value : locator;
-		const value = raw === undefined || raw === null ? '' : String(raw).trim();
+		const { mode, value } = unwrapLocator(filters.product);
 		if (!value) throw problem('Product', 'is empty');
 		if (mode === 'sku') productSku = value;
 		else if (!/^\d+$/.test(value)) throw problem('Product', `must be a numeric product ID (got "${value}")`);

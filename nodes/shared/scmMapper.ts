@@ -14,6 +14,7 @@ import { addScmField, CODE_KEYS, SPECIAL_FIELDS } from './scmFields';
 import { nonIsoDateProblem, normaliseFieldName } from './scmValues';
 import { apiCall, apiRequest } from './transport';
 import { invalid } from './validate';
+import { resourceLocator } from './locators';
 
 /**
  * SCM field keys a person can pick instead of knowing (SCM Data → Update and Code → Update Fields
@@ -44,32 +45,15 @@ const SPECIAL_FIELD_LABELS: Record<string, string> = {
 	blacklist_reason: 'Blacklist Reason (1–10) · blacklist_reason',
 };
 
-export const campaignLocator: INodeProperties = {
+export const campaignLocator: INodeProperties = resourceLocator({
 	displayName: 'Campaign',
 	name: 'campaign',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
+	searchListMethod: 'searchCampaigns',
 	required: true,
 	description:
 		'The campaign of the codes: its SCM fields are offered below. Scantrust discards fields that are not set up in the code’s campaign.',
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			typeOptions: { searchListMethod: 'searchCampaigns', searchable: true },
-		},
-		{
-			displayName: 'By ID',
-			name: 'id',
-			type: 'string',
-			placeholder: 'e.g. 2207',
-			validation: [
-				{ type: 'regex', properties: { regex: '^\\s*\\d+\\s*$', errorMessage: 'A campaign ID is a number' } },
-			],
-		},
-	],
-};
+	modes: [{ displayName: 'By ID', name: 'id', placeholder: 'e.g. 2207', numericMessage: 'A campaign ID is a number' }],
+});
 
 export const scmColumnsProperty: INodeProperties = {
 	displayName: 'Fields to Write',

@@ -1,51 +1,28 @@
 import type {
 	IDataObject,
 	IExecuteFunctions,
-	INodeParameterResourceLocator,
 	INodeProperties,
 } from 'n8n-workflow';
 
 import { apiRequest, paginate } from './transport';
 import { invalid } from './validate';
 import { permissionsFor } from './permissions';
+import { readLocator, resourceLocator } from './locators';
 
 /** Finding a work order, for the Work Order node and the Code Upload node's "Add to Work Order". */
 
 export const WORKORDER_VIEW = permissionsFor('Work Order', 'get');
 
-export const workOrderLocator: INodeProperties = {
+export const workOrderLocator: INodeProperties = resourceLocator({
 	displayName: 'Work Order',
 	name: 'workOrder',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
+	searchListMethod: 'searchWorkOrders',
 	required: true,
 	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			typeOptions: { searchListMethod: 'searchWorkOrders', searchable: true },
-		},
-		{
-			displayName: 'By ID',
-			name: 'id',
-			type: 'string',
-			placeholder: 'e.g. 5101',
-			validation: [
-				{
-					type: 'regex',
-					properties: { regex: '^\\s*\\d+\\s*$', errorMessage: 'A work order ID is a number' },
-				},
-			],
-		},
-		{
-			displayName: 'By Reference',
-			name: 'reference',
-			type: 'string',
-			placeholder: 'e.g. WO-2026-0042',
-		},
+		{ displayName: 'By ID', name: 'id', placeholder: 'e.g. 5101', numericMessage: 'A work order ID is a number' },
+		{ displayName: 'By Reference', name: 'reference', placeholder: 'e.g. WO-2026-0042' },
 	],
-};
+});
 
 /** The locator's mode and value, checked before any request. */
 export function workOrderLocatorValue(
@@ -53,12 +30,7 @@ export function workOrderLocatorValue(
 	itemIndex: number,
 	name = 'workOrder',
 ): { mode: string; value: string } {
-	const locator = context.getNodeParameter(name, itemIndex, { mode: 'list', value: '' }) as
-		| INodeParameterResourceLocator
-		| string;
-	const mode = typeof locator === 'object' && locator ? String(locator.mode ?? 'id') : 'id';
-	const raw = typeof locator === 'object' && locator ? locator.value : locator;
-	const value = raw === undefined || raw === null ? '' : String(raw).trim();
+	const { mode, value } = readLocator(context, itemIndex, name);
 	if (!value) throw invalid(context, itemIndex, 'Work Order', 'is empty');
 	if ((mode === 'id' || mode === 'list') && !/^\d+$/.test(value)) {
 		throw invalid(context, itemIndex, 'Work Order', `must be a numeric work order ID (got "${value}")`);

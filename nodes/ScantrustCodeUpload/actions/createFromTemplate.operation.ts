@@ -2,7 +2,6 @@ import type {
 	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
-	INodeParameterResourceLocator,
 	INodeProperties,
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
@@ -11,41 +10,24 @@ import { invalid } from '../../shared/validate';
 import { PRINTING_PARTNER_OPTION, uploadParameters } from '../helpers/upload/parameters';
 import type { UploadAction } from '../helpers/upload/run';
 import { runUpload, validateUpload } from '../helpers/upload/run';
+import { readLocator, resourceLocator } from '../../shared/locators';
 
 const properties: INodeProperties[] = [
-	{
+	resourceLocator({
 		displayName: 'Template',
 		name: 'template',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
+		searchListMethod: 'searchIngestionTemplates',
 		required: true,
 		description: 'The code upload template (set up by Scantrust) that decides the work order’s settings',
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod: 'searchIngestionTemplates', searchable: true },
-			},
-			{
-				displayName: 'By Key',
-				name: 'key',
-				type: 'string',
-				placeholder: 'e.g. sid-pre-print',
-			},
-		],
-	},
+		modes: [{ displayName: 'By Key', name: 'key', placeholder: 'e.g. sid-pre-print' }],
+	}),
 	...uploadParameters([PRINTING_PARTNER_OPTION]),
 ];
 
 export const description = updateDisplayOptions({ show: { operation: ['createFromTemplate'] } }, properties);
 
 function templateKey(context: IExecuteFunctions, itemIndex: number): string {
-	const locator = context.getNodeParameter('template', itemIndex, { mode: 'list', value: '' }) as
-		| INodeParameterResourceLocator
-		| string;
-	const raw = typeof locator === 'object' && locator ? locator.value : locator;
-	const key = raw === undefined || raw === null ? '' : String(raw).trim();
+	const key = readLocator(context, itemIndex, 'template').value;
 	if (!key) throw invalid(context, itemIndex, 'Template', 'is empty');
 	return key;
 }

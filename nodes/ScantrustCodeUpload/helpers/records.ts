@@ -1,7 +1,6 @@
 import type {
 	IDataObject,
 	IExecuteFunctions,
-	INodeParameterResourceLocator,
 	INodeProperties,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
@@ -9,40 +8,23 @@ import { NodeOperationError } from 'n8n-workflow';
 import { apiRequest, waitFor } from '../../shared/transport';
 import { invalid } from '../../shared/validate';
 import { permissionsFor } from '../../shared/permissions';
+import { readLocator, resourceLocator } from '../../shared/locators';
 
 /** Ingestion records: the result of every code upload, found by their key. */
 
 export const INGESTION_VIEW = permissionsFor('Code Upload', 'getRecord');
 
-export const recordLocator: INodeProperties = {
+export const recordLocator: INodeProperties = resourceLocator({
 	displayName: 'Record',
 	name: 'record',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
+	searchListMethod: 'searchIngestionRecords',
 	required: true,
 	description: 'The code upload record (its key is returned by every upload operation)',
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			typeOptions: { searchListMethod: 'searchIngestionRecords', searchable: true },
-		},
-		{
-			displayName: 'By Key',
-			name: 'key',
-			type: 'string',
-			placeholder: 'e.g. k3v9x0q2m8c1d5f7h2j4',
-		},
-	],
-};
+	modes: [{ displayName: 'By Key', name: 'key', placeholder: 'e.g. k3v9x0q2m8c1d5f7h2j4' }],
+});
 
 export function recordKeyValue(context: IExecuteFunctions, itemIndex: number): string {
-	const locator = context.getNodeParameter('record', itemIndex, { mode: 'list', value: '' }) as
-		| INodeParameterResourceLocator
-		| string;
-	const raw = typeof locator === 'object' && locator ? locator.value : locator;
-	const key = raw === undefined || raw === null ? '' : String(raw).trim();
+	const key = readLocator(context, itemIndex, 'record').value;
 	if (!key) throw invalid(context, itemIndex, 'Record', 'is empty');
 	if (/[/?#\s]/.test(key)) throw invalid(context, itemIndex, 'Record', `is not a record key (got "${key}")`);
 	return key;

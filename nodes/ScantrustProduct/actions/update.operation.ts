@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeParameterResourceLocator, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { brandLocator, FROM_VERSION_1_1, productLocator, VERSION_1 } from '../../shared/descriptions';
@@ -7,6 +7,7 @@ import { apiRequest } from '../../shared/transport';
 import { invalid } from '../../shared/validate';
 import { productFieldOptions, productFields } from '../helpers/fields';
 import { permissionsFor } from '../../shared/permissions';
+import { unwrapLocator } from '../../shared/locators';
 
 const properties: INodeProperties[] = [
 	{ ...productLocator, description: 'The product to update' },
@@ -67,8 +68,7 @@ function changes(context: IExecuteFunctions, itemIndex: number): IDataObject {
 /** The brand as text: a picked brand (version 1.1) or the text version 1 stored. */
 function brandText(brand: unknown): string | undefined {
 	if (brand === undefined || brand === null) return undefined;
-	const value = typeof brand === 'object' ? (brand as INodeParameterResourceLocator).value : brand;
-	return value === undefined || value === null ? '' : String(value).trim();
+	return unwrapLocator(brand).value;
 }
 
 export function validate(this: IExecuteFunctions, itemIndex: number): void {

@@ -1,6 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeParameterResourceLocator, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { invalid } from '../../shared/validate';
+import { readLocator } from '../../shared/locators';
 
 /** Optional product fields, shared by Create and Update. Keys are the API's own field names. */
 export const productFieldOptions: INodeProperties[] = [
@@ -34,11 +35,7 @@ export function brandValue(
 	context: IExecuteFunctions,
 	itemIndex: number,
 ): number | string | undefined {
-	const locator = context.getNodeParameter('brand', itemIndex, { mode: 'list', value: '' }) as
-		| INodeParameterResourceLocator
-		| string;
-	const raw = typeof locator === 'object' && locator ? locator.value : locator;
-	const value = raw === undefined || raw === null ? '' : String(raw).trim();
+	const { value } = readLocator(context, itemIndex, 'brand');
 	if (!value) return undefined;
 	return /^\d+$/.test(value) ? Number(value) : value;
 }

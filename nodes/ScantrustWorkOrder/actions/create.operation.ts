@@ -1,7 +1,6 @@
 import type {
 	IDataObject,
 	IExecuteFunctions,
-	INodeParameterResourceLocator,
 	INodeProperties,
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
@@ -14,6 +13,7 @@ import { findWorkOrderByReference } from '../../shared/workOrders';
 import { waitParameters, waitSettings } from '../../shared/waiting';
 import { waitUntilGenerated } from '../helpers/completion';
 import { permissionsFor } from '../../shared/permissions';
+import { readLocator } from '../../shared/locators';
 
 /** WOSID lists all five for creating a work order. */
 const PERMISSIONS = permissionsFor('Work Order', 'create');
@@ -95,11 +95,7 @@ export const description = updateDisplayOptions({ show: { operation: ['create'] 
 
 /** True when the optional product locator holds a value. */
 function hasProduct(context: IExecuteFunctions, itemIndex: number): boolean {
-	const locator = context.getNodeParameter('product', itemIndex, { mode: 'list', value: '' }) as
-		| INodeParameterResourceLocator
-		| string;
-	const raw = typeof locator === 'object' && locator ? locator.value : locator;
-	return raw !== undefined && raw !== null && String(raw).trim() !== '';
+	return readLocator(context, itemIndex, 'product').value !== '';
 }
 
 function quantity(context: IExecuteFunctions, itemIndex: number): number {
