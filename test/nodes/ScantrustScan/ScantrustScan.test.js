@@ -174,7 +174,7 @@ describe('Get Many', () => {
 		['a timeframe without unit', { timeRange: 'custom', timeframe: '3' }, /"Timeframe" must be a number and a unit/],
 		['a zero timeframe', { timeRange: 'custom', timeframe: '0d' }, /"Timeframe" must be a number and a unit/],
 		['an unknown timeframe unit', { timeRange: 'custom', timeframe: '2h' }, /"Timeframe" must be a number and a unit/],
-		['no windows at all', { timeRange: '1d', options: { parallelWindows: 0 } }, /"Windows Read in Parallel" must be a whole number from 1 to 16/],
+		['no windows at all', { timeRange: '1d', options: { parallelWindows: 0 } }, /"Windows Read in Parallel" must be a whole number from 1 to 32/],
 		['an unknown order', { timeRange: '1d', order: 'random' }, /"Order" is not supported/],
 	])('%s is refused before any request', async (_, parameters, pattern) => {
 		const { error } = await scans({ returnAll: true, ...parameters });
