@@ -236,22 +236,19 @@ export async function execute(
 
 	// Read in time windows (nodes/shared/scanExport.ts): complete whatever order Scantrust lists
 	// scans in and however precisely it honours dates, handed out in the chosen order.
-	const batches = simplifyPages(
-		this,
+	const scansRead = exportScans.call(this, {
+		qs,
+		from: range.fromMs * 1000,
+		to: range.toMs * 1000,
+		order,
+		limit,
+		parallel,
 		itemIndex,
-		exportScans.call(this, {
-			qs,
-			from: range.fromMs * 1000,
-			to: range.toMs * 1000,
-			order,
-			limit,
-			parallel,
-			itemIndex,
-		}),
-		simplifyScan,
-	);
+	});
+	// A JSON Lines file holds the API's records as they are; Simplify is for items.
 	const output = readOutputAs(this, itemIndex);
-	if (output.mode === 'jsonLines') return await scansToFile(this, batches, output.property, itemIndex);
+	if (output.mode === 'jsonLines') return await scansToFile(this, scansRead, output.property, itemIndex);
+	const batches = simplifyPages(this, itemIndex, scansRead, simplifyScan);
 
 	// Scans go out as they arrive, one reference each: exports run to hundreds of thousands of scans.
 	const scans: IDataObject[] = [];

@@ -34,6 +34,10 @@ export const toolDescriptions: Record<string, string> = {
 export const properties: INodeProperties[] = [
 	operationProperty,
 	...getMany.description,
-	...simplifyProperties(['getMany']),
+	// Simplify shapes items; a JSON Lines file holds the API's records as they are.
+	...simplifyProperties(['getMany']).map((property) => ({
+		...property,
+		displayOptions: { show: { ...property.displayOptions?.show, outputAs: ['items'] } },
+	})),
 	...toolDescriptionProperties(toolDescriptions),
 ];

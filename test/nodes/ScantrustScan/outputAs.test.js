@@ -20,6 +20,7 @@ const scans = (parameters, extra = {}) =>
 		credentials: sandboxCredential(sandbox),
 		input: extra.input,
 		continueOnFail: extra.continueOnFail,
+		typeVersion: extra.typeVersion,
 	});
 const fileText = async (binary) =>
 	(binary.id ? await Container.get(BinaryDataService).getAsBuffer(binary) : Buffer.from(binary.data, 'base64')).toString('utf8');
@@ -86,4 +87,18 @@ test('a field name with spaces is refused before anything is sent, naming the it
 	expect(items[0].binary.data).toBeDefined();
 	expect(items[1].json.error).toBe('Item 1: "Put Output File in Field" must be a field name without spaces');
 	expect(items[1].pairedItem).toEqual({ item: 1 });
+});
+
+test('version 1.1 (Simplify on by default): the file still holds the API’s records as they are, and Simplify is hidden for it', async () => {
+	const raw = await scans({ returnAll: true });
+	const simplified = await scans({ returnAll: true }, { typeVersion: 1.1 });
+	expect(simplified.items[0].json).not.toEqual(raw.items[0].json);
+	const { items, error } = await scans({ returnAll: true, order: 'oldest', outputAs: 'jsonLines' }, { typeVersion: 1.1 });
+	expect(error).toBeUndefined();
+	expect(lines(await fileText(items[0].binary.data))).toEqual(raw.items.map((i) => i.json));
+
+	const { ScantrustScan } = require('../../../dist/nodes/ScantrustScan/ScantrustScan.node.js');
+	const simplify = new ScantrustScan().description.properties.filter((p) => p.name === 'simplify');
+	expect(simplify.length).toBeGreaterThan(0);
+	for (const property of simplify) expect(property.displayOptions.show.outputAs).toEqual(['items']);
 });
