@@ -35,11 +35,10 @@ export const TIMEOUT_MS = {
 
 /**
  * The `scm_update` throttle scope allows 10 requests per second per user, counted like DRF's
- * throttles: the requests of the last second, a sliding window. We start at most 10 SCM calls in
- * any 1.1 s, so bulk updates never provoke a 429 in the first place: the 11th call starts at
- * least 1.1 s after the 1st, the same 10 % margin as calls spaced 110 ms apart, but up to 10
- * calls go without waiting when the window is empty (a 1,000-code update is not spread over a
- * second for nothing).
+ * throttles: the requests of the last second, a sliding window. A call starts at least 1.1 s after
+ * the answer to the call ten before it (transport/pacing.ts says why from the answer), so bulk
+ * updates never provoke a 429 in the first place, while up to 10 calls go without waiting when
+ * the window is empty (a 1,000-code update is not spread over a second for nothing).
  */
 export const SCM_RATE = { requests: 10, windowMs: 1100 };
 

@@ -662,7 +662,9 @@ describe('records', () => {
 	test('Get Many Records: Return All over more than one page, filters, Limit', async () => {
 		for (let n = 0; n < 104; n++) await startUploadDirectly([`MANY-${String(n).padStart(5, '0')}`]);
 		const failedKey = await startUploadDirectly([sandbox.state.codes[2].extended_id]);
-		await new Promise((resolve) => setTimeout(resolve, 400));
+		// Wait for the sandbox's background check to fail that upload (a state, not a time).
+		const failedRecord = () => sandbox.state.ingestions.find((r) => r.key === failedKey);
+		while (failedRecord().status !== 'error') await new Promise((resolve) => setTimeout(resolve, 20));
 		sandbox.clearLog();
 
 		const all = await codeUpload({ operation: 'getManyRecords', returnAll: true, filters: {} });

@@ -541,7 +541,8 @@ describe('update async', () => {
 		const taskId = started.items[0].json.task_id;
 		expect(started.items[0].json).toEqual({ task_id: taskId });
 		expect(apiRequests(sandbox, 'GET', '/scm/tasks/')).toHaveLength(0);
-		await new Promise((resolve) => setTimeout(resolve, 400));
+		// "Later": once the sandbox has run the task (a state to wait for, not a time).
+		while (sandbox.state.scmTasks.get(taskId)?.state !== 'complete') await new Promise((resolve) => setTimeout(resolve, 20));
 		const { items } = await scm({ operation: 'getTask', taskId: '={{ $json.task_id }}' }, { input: [{ json: { task_id: taskId } }] });
 		expect(items[0].json).toMatchObject({ id: taskId, state: 'complete', codes_affected: 1 });
 		expect(items[0].pairedItem).toEqual({ item: 0 });
