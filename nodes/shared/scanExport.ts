@@ -303,14 +303,14 @@ function enoughFor(
 const DAY_US = 86_400 * SECOND_US;
 
 /**
- * The windows for [from, to), in time order, with boundaries on whole seconds. Return All:
- * `count` equal windows (on UTC midnights when the server honours whole days only). With a
- * Limit: small windows at the wanted end, doubling away from it, so a small Limit reads little.
+ * The windows for [from, to) with a Limit, in time order, with boundaries on whole seconds: small
+ * windows at the wanted end (1/1024 of the range, at least a minute), doubling away from it, so a
+ * small Limit reads little.
  */
-export function planWindows(
+export function planLimitWindows(
 	from: number,
 	to: number,
-	options: { count: number; limit?: number; order: ScanOrder; byDay?: boolean },
+	options: { order: ScanOrder; byDay?: boolean },
 ): Array<{ from: number; to: number }> {
 	const span = to - from;
 	if (span <= 0) return [];
@@ -319,21 +319,15 @@ export function planWindows(
 	const base = Math.floor(from / unit) * unit;
 	const units = Math.ceil((to - base) / unit);
 	const cuts: number[] = [];
-	if (options.limit === undefined) {
-		const count = Math.max(1, Math.min(options.count, units));
-		for (let k = 1; k < count; k++) cuts.push(base + Math.round((units * k) / count) * unit);
-	} else {
-		// From the wanted end: 1/1024 of the range (at least a minute), then doubling.
-		let width = Math.max(Math.ceil((60 * SECOND_US) / unit), Math.floor(units / 1024));
-		let covered = width;
-		const end = Math.ceil(to / unit) * unit;
-		while (covered < units) {
-			cuts.push(options.order === 'newest' ? end - covered * unit : base + covered * unit);
-			width *= 2;
-			covered += width;
-		}
-		cuts.sort((a, b) => a - b);
+	let width = Math.max(Math.ceil((60 * SECOND_US) / unit), Math.floor(units / 1024));
+	let covered = width;
+	const end = Math.ceil(to / unit) * unit;
+	while (covered < units) {
+		cuts.push(options.order === 'newest' ? end - covered * unit : base + covered * unit);
+		width *= 2;
+		covered += width;
 	}
+	cuts.sort((x, y) => x - y);
 	const bounds = [from, ...cuts.filter((cut) => cut > from && cut < to), to];
 	const windows: Array<{ from: number; to: number }> = [];
 	for (let k = 1; k < bounds.length; k++) {
@@ -343,17 +337,67 @@ export function planWindows(
 }
 
 /**
- * How many windows Return All reads, from the first page of the whole range: about one and a half
- * pages each by the page's density (so a small export stays a few requests), at most four per
- * parallel reader (so an uneven spread still keeps every reader busy).
+ * About this many scans per Return All window: one and a half pages, so that a window is two
+ * requests (the second page partial) and the windows read ahead hold a few thousand scans each.
  */
-function windowCount(probe: WindowResult, from: number, to: number, parallel: number): number {
-	const times = probe.entries.map((entry) => entry.time);
-	const first = Math.min(...times);
-	const last = Math.max(...times);
-	if (!(last > first)) return parallel * 4;
-	const estimate = (probe.entries.length / (last - first)) * (to - from);
-	return Math.max(2, Math.min(parallel * 4, Math.ceil(estimate / (1.5 * SCAN_PAGE_SIZE))));
+export const WINDOW_SCANS = 1.5 * SCAN_PAGE_SIZE;
+
+/**
+ * Return All's windows, planned one at a time from the wanted end of [from, to) as the reading
+ * goes: each is sized to hold about {@link WINDOW_SCANS} scans by the latest density seen (the
+ * first page's at the start, then that of each window as it is read), never more than twice as
+ * wide as the one before, on whole seconds (whole UTC days once the server is known to honour
+ * dates by day only). Sizing as it goes keeps every window to a few pages whatever the export's
+ * size, so the windows read ahead hold the same memory at 100,000 scans as at 10,000,000; a
+ * first page denser than the rest costs a few doublings, not one request per second of the range.
+ */
+export class WindowPlanner {
+	private cursor: number;
+	private width: number | undefined;
+	/** scans per microsecond; undefined until something was seen */
+	private density: number | undefined;
+	private unit = SECOND_US;
+
+	constructor(
+		private readonly from: number,
+		private readonly to: number,
+		private readonly order: ScanOrder,
+		/** the width to start with when the first page shows no density (all its scans at one instant) */
+		private readonly startWidth: number,
+	) {
+		this.cursor = order === 'newest' ? to : from;
+	}
+
+	/** From now on windows fall on UTC midnights (see readWindow's `byDay`). */
+	useWholeDays(): void {
+		this.unit = DAY_US;
+	}
+
+	/** What a window read held: its scans over its width. */
+	observe(window: { from: number; to: number }, scans: number): void {
+		this.density = scans / (window.to - window.from);
+	}
+
+	/** The next window in delivery order, or undefined when the range is covered. */
+	next(): { from: number; to: number } | undefined {
+		const { unit } = this;
+		if (this.order === 'oldest' ? this.cursor >= this.to : this.cursor <= this.from) return undefined;
+		const doubled = this.width === undefined ? Infinity : this.width * 2;
+		const fitted = this.density ? WINDOW_SCANS / this.density : this.width === undefined ? this.startWidth : Infinity;
+		const width = Math.max(1, Math.min(doubled, fitted));
+		let window: { from: number; to: number };
+		if (this.order === 'oldest') {
+			const end = Math.min(this.to, Math.ceil((this.cursor + width) / unit) * unit);
+			window = { from: this.cursor, to: end };
+			this.cursor = end;
+		} else {
+			const start = Math.max(this.from, Math.floor((this.cursor - width) / unit) * unit);
+			window = { from: start, to: this.cursor };
+			this.cursor = start;
+		}
+		this.width = window.to - window.from;
+		return window;
+	}
 }
 
 export interface ExportRequest {
@@ -369,7 +413,8 @@ export interface ExportRequest {
 /**
  * The whole export of [from, to) in the given order, as batches of records (one per window).
  * Windows are read side by side (`parallel` at a time, paced under the rate limit, each request
- * with the transport's 429 handling) and handed out strictly in order.
+ * with the transport's 429 handling) and handed out strictly in order; a window handed out is let
+ * go, so only the windows read ahead are held.
  */
 export async function* exportScans(
 	this: ScantrustContext,
@@ -380,11 +425,13 @@ export async function* exportScans(
 	const limit = request.limit ?? Infinity;
 	const { from, to, order } = request;
 	let byDay = false;
-	let windows: Array<{ from: number; to: number }>;
+	// Windows in delivery order: with a Limit all planned at once, for Return All one at a time.
+	let windows: Array<{ from: number; to: number }> = [];
+	let planner: WindowPlanner | undefined;
 	if (request.limit === undefined) {
 		// Return All: the first page of the whole range. When it is all there is, that is the
-		// export (one request, as a plain loop); otherwise it sizes the windows and shows whether
-		// the server honours whole days only. Its scans are read again by their windows.
+		// export (one request, as a plain loop); otherwise it sizes the first windows and shows
+		// whether the server honours whole days only. Its scans are read again by their windows.
 		const probe = await readWindow.call(this, {
 			qs: request.qs,
 			from,
@@ -399,14 +446,22 @@ export async function* exportScans(
 			return;
 		}
 		byDay = probe.widened;
-		windows = planWindows(from, to, { count: windowCount(probe, from, to, parallel), order, byDay });
+		planner = new WindowPlanner(from, to, order, (to - from) / (parallel * 4));
+		if (byDay) planner.useWholeDays();
+		let first = Infinity;
+		let last = -Infinity;
+		for (const entry of probe.entries) {
+			if (entry.time < first) first = entry.time;
+			if (entry.time > last) last = entry.time;
+		}
+		if (last > first) planner.observe({ from: first, to: last }, probe.entries.length);
 	} else {
-		windows = planWindows(from, to, { count: parallel * 4, limit: request.limit, order });
+		windows = planLimitWindows(from, to, { order });
+		if (order === 'newest') windows.reverse();
 	}
-	if (order === 'newest') windows.reverse();
 	// Records without a time are kept by the first window that sees them, whichever it is.
 	const timeless = new Set<string>();
-	const reads: Array<Promise<WindowResult>> = [];
+	const reads: Array<Promise<WindowResult> | undefined> = [];
 	let launched = 0;
 	let emitted = 0;
 	let buffered = 0;
@@ -414,14 +469,25 @@ export async function* exportScans(
 	/** The server turned out to honour whole days only: the windows not started yet become whole days. */
 	const replanByDay = () => {
 		byDay = true;
+		if (planner) {
+			planner.useWholeDays();
+			return;
+		}
 		if (launched >= windows.length) return;
 		const rest = windows.slice(launched);
 		const restFrom = Math.min(...rest.map((w) => w.from));
 		const restTo = Math.max(...rest.map((w) => w.to));
-		const count = Math.max(1, Math.ceil((rest.length * (restTo - restFrom)) / (to - from)));
-		const days = planWindows(restFrom, restTo, { count, limit: request.limit, order, byDay: true });
+		const days = planLimitWindows(restFrom, restTo, { order, byDay: true });
 		if (order === 'newest') days.reverse();
 		windows = [...windows.slice(0, launched), ...days];
+	};
+
+	/** Whether there is a window to launch next (planning it, for Return All). */
+	const available = (): boolean => {
+		if (launched < windows.length) return true;
+		const next = planner?.next();
+		if (next) windows.push(next);
+		return next !== undefined;
 	};
 
 	const launch = () => {
@@ -439,6 +505,7 @@ export async function* exportScans(
 		});
 		const counted = read.then((result) => {
 			buffered += result.entries.length;
+			planner?.observe(window, result.entries.length);
 			if (result.widened && !byDay) replanByDay();
 			return result;
 		});
@@ -447,12 +514,16 @@ export async function* exportScans(
 		reads.push(counted);
 	};
 
-	for (let index = 0; index < windows.length && emitted < limit; index++) {
+	for (let index = 0; emitted < limit; index++) {
 		// With a Limit, only as many windows ahead as the scans still wanted could fill.
 		const ahead = Math.min(parallel, Math.max(1, Math.ceil((limit - emitted) / SCAN_PAGE_SIZE)));
-		while (launched < windows.length && launched - index < ahead && emitted + buffered < limit) launch();
-		if (launched <= index) launch();
-		const result = await reads[index];
+		while (launched - index < ahead && emitted + buffered < limit && available()) launch();
+		if (launched <= index) {
+			if (!available()) break;
+			launch();
+		}
+		const result = (await reads[index]) as WindowResult;
+		reads[index] = undefined;
 		buffered -= result.entries.length;
 		const entries = order === 'newest' ? result.entries.reverse() : result.entries;
 		const batch: IDataObject[] = [];
