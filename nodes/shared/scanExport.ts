@@ -180,6 +180,11 @@ export interface WindowRequest {
 	 * is then a midnight and `date_to` names the day before it, so the next day is not read too.
 	 */
 	byDay?: boolean;
+	/**
+	 * Return All: a window found to hold more than {@link MAX_SCANS_PER_WINDOW} scans is cut short
+	 * once the listing's order is known (see WindowResult.rest), so that it never holds more.
+	 */
+	cutFor?: ScanOrder;
 }
 
 export interface WindowResult {
@@ -193,6 +198,12 @@ export interface WindowResult {
 	 */
 	widened: boolean;
 	requests: number;
+	/**
+	 * Cut short (`cutFor`): the part of the window still to read, and the density found (scans
+	 * per microsecond) to size its windows by. `entries` are then the part that comes first in
+	 * that order, complete; the rest comes after them.
+	 */
+	rest?: { from: number; to: number; density: number };
 }
 
 /** Reads one window of the export; see the module comment for what it does and does not assume. */
@@ -269,11 +280,48 @@ export async function readWindow(this: ScantrustContext, request: WindowRequest)
 				break;
 			}
 		}
+		if (request.cutFor && !request.byDay && !widened && direction !== 0 && byId.size >= MAX_SCANS_PER_WINDOW) {
+			const cut = cutShort(byId, request.cutFor, direction, from, to, min, max);
+			if (cut) return { entries: cut.entries.sort(compareEntries), complete: true, widened, requests, rest: cut.rest };
+		}
 		if (request.shouldStop?.({ widened })) break;
 		path = next;
 	}
 	const entries = [...byId.values()].sort(compareEntries);
 	return { entries, complete, widened, requests };
+}
+
+/**
+ * A window that holds too many scans, cut where the pages read so far end. Later pages lie beyond
+ * this page's far end in the listing's direction, so the scans read are complete on the near
+ * side: with an oldest-first listing every scan before the page's newest one has been read, with
+ * a newest-first listing every scan after its oldest one. When that part is the one `order`
+ * delivers first, it is kept and the rest is read as further windows; otherwise nothing is kept
+ * (the window is read again in smaller windows, a few pages lost). Undefined when the cut would
+ * not make the window smaller (all its scans at one instant, or a window of a few seconds).
+ */
+function cutShort(
+	byId: Map<string, ScanEntry>,
+	order: ScanOrder,
+	direction: number,
+	from: number,
+	to: number,
+	min: number,
+	max: number,
+): { entries: ScanEntry[]; rest: { from: number; to: number; density: number } } | undefined {
+	// The complete part: [from, max) read oldest first, (min, to) read newest first.
+	const nearFrom = direction === 1 ? from : min + 1;
+	const nearTo = direction === 1 ? max : to;
+	if (!(nearTo > nearFrom)) return undefined;
+	const near: ScanEntry[] = [];
+	for (const entry of byId.values()) if (entry.time >= nearFrom && entry.time < nearTo) near.push(entry);
+	const density = near.length / (nearTo - nearFrom);
+	if ((direction === 1) === (order === 'oldest')) {
+		if (!near.length) return undefined;
+		return { entries: near, rest: direction === 1 ? { from: max, to, density } : { from, to: min + 1, density } };
+	}
+	if (to - from < 4 * SECOND_US) return undefined;
+	return { entries: [], rest: { from, to, density } };
 }
 
 /**
@@ -347,9 +395,9 @@ export const WINDOW_SCANS = 1.5 * SCAN_PAGE_SIZE;
  * goes: each is sized to hold about {@link WINDOW_SCANS} scans by the latest density seen (the
  * first page's at the start, then that of each window as it is read), never more than twice as
  * wide as the one before, on whole seconds (whole UTC days once the server is known to honour
- * dates by day only). Sizing as it goes keeps every window to a few pages whatever the export's
- * size, so the windows read ahead hold the same memory at 100,000 scans as at 10,000,000; a
- * first page denser than the rest costs a few doublings, not one request per second of the range.
+ * dates by day only). Sizing as it goes keeps most windows to two requests whatever the export's
+ * size (a window that falls on a burst anyway is cut short, see MAX_SCANS_PER_WINDOW); a first
+ * page denser than the rest costs a few doublings, not one request per second of the range.
  */
 export class WindowPlanner {
 	private cursor: number;
@@ -362,8 +410,12 @@ export class WindowPlanner {
 		private readonly from: number,
 		private readonly to: number,
 		private readonly order: ScanOrder,
-		/** the width to start with when the first page shows no density (all its scans at one instant) */
-		private readonly startWidth: number,
+		private readonly widths: {
+			/** the width to start with when nothing shows a density yet (all scans seen at one instant) */
+			start: number;
+			/** no window wider (the rest of a window cut short: it must come in two windows at least) */
+			max?: number;
+		},
 	) {
 		this.cursor = order === 'newest' ? to : from;
 	}
@@ -383,8 +435,8 @@ export class WindowPlanner {
 		const { unit } = this;
 		if (this.order === 'oldest' ? this.cursor >= this.to : this.cursor <= this.from) return undefined;
 		const doubled = this.width === undefined ? Infinity : this.width * 2;
-		const fitted = this.density ? WINDOW_SCANS / this.density : this.width === undefined ? this.startWidth : Infinity;
-		const width = Math.max(1, Math.min(doubled, fitted));
+		const fitted = this.density ? WINDOW_SCANS / this.density : this.width === undefined ? this.widths.start : Infinity;
+		const width = Math.max(1, Math.min(doubled, fitted, this.widths.max ?? Infinity));
 		let window: { from: number; to: number };
 		if (this.order === 'oldest') {
 			const end = Math.min(this.to, Math.ceil((this.cursor + width) / unit) * unit);
@@ -411,6 +463,19 @@ export interface ExportRequest {
 }
 
 /**
+ * A Return All window found to hold this many scans is cut short (readWindow's `cutFor`): with up
+ * to `parallel` windows read ahead, this bounds what the export holds, whatever its size and
+ * however unevenly its scans are spread (a window planned by a quiet month's density may fall on
+ * a busy one). On a server that honours dates by whole UTC day only a window cannot be cut (a
+ * narrower one costs as much), so there a window holds up to a day of scans.
+ */
+export const MAX_SCANS_PER_WINDOW = 2 * SCAN_PAGE_SIZE;
+
+type Window = { from: number; to: number };
+/** A window to read (launched once `read` is set), or the place where a planner's windows go. */
+type Slot = { window: Window; planner?: WindowPlanner; read?: Promise<WindowResult> } | { planner: WindowPlanner; window?: undefined };
+
+/**
  * The whole export of [from, to) in the given order, as batches of records (one per window).
  * Windows are read side by side (`parallel` at a time, paced under the rate limit, each request
  * with the transport's 429 handling) and handed out strictly in order; a window handed out is let
@@ -423,12 +488,13 @@ export async function* exportScans(
 	const pace = createPacer();
 	const parallel = Math.max(1, Math.min(MAX_PARALLEL_WINDOWS, request.parallel));
 	const limit = request.limit ?? Infinity;
+	const returnAll = request.limit === undefined;
 	const { from, to, order } = request;
 	let byDay = false;
-	// Windows in delivery order: with a Limit all planned at once, for Return All one at a time.
-	let windows: Array<{ from: number; to: number }> = [];
-	let planner: WindowPlanner | undefined;
-	if (request.limit === undefined) {
+	// In delivery order. With a Limit every window is planned at once; Return All plans them as
+	// it goes (WindowPlanner), and a window cut short puts a planner for its rest in its place.
+	let slots: Slot[];
+	if (returnAll) {
 		// Return All: the first page of the whole range. When it is all there is, that is the
 		// export (one request, as a plain loop); otherwise it sizes the first windows and shows
 		// whether the server honours whole days only. Its scans are read again by their windows.
@@ -446,7 +512,7 @@ export async function* exportScans(
 			return;
 		}
 		byDay = probe.widened;
-		planner = new WindowPlanner(from, to, order, (to - from) / (parallel * 4));
+		const planner = new WindowPlanner(from, to, order, { start: (to - from) / (parallel * 4) });
 		if (byDay) planner.useWholeDays();
 		let first = Infinity;
 		let last = -Infinity;
@@ -455,43 +521,57 @@ export async function* exportScans(
 			if (entry.time > last) last = entry.time;
 		}
 		if (last > first) planner.observe({ from: first, to: last }, probe.entries.length);
+		slots = [{ planner }];
 	} else {
-		windows = planLimitWindows(from, to, { order });
+		const windows = planLimitWindows(from, to, { order });
 		if (order === 'newest') windows.reverse();
+		slots = windows.map((window) => ({ window }));
 	}
 	// Records without a time are kept by the first window that sees them, whichever it is.
 	const timeless = new Set<string>();
-	const reads: Array<Promise<WindowResult> | undefined> = [];
-	let launched = 0;
+	let inFlight = 0;
 	let emitted = 0;
 	let buffered = 0;
 
 	/** The server turned out to honour whole days only: the windows not started yet become whole days. */
 	const replanByDay = () => {
 		byDay = true;
-		if (planner) {
-			planner.useWholeDays();
+		if (returnAll) {
+			for (const slot of slots) if (!slot.window) slot.planner.useWholeDays();
 			return;
 		}
-		if (launched >= windows.length) return;
-		const rest = windows.slice(launched);
+		const first = slots.findIndex((slot) => !slot.window || !slot.read);
+		if (first < 0) return;
+		const rest = slots.slice(first).map((slot) => slot.window as Window);
 		const restFrom = Math.min(...rest.map((w) => w.from));
 		const restTo = Math.max(...rest.map((w) => w.to));
 		const days = planLimitWindows(restFrom, restTo, { order, byDay: true });
 		if (order === 'newest') days.reverse();
-		windows = [...windows.slice(0, launched), ...days];
+		slots = [...slots.slice(0, first), ...days.map((window) => ({ window }))];
 	};
 
-	/** Whether there is a window to launch next (planning it, for Return All). */
-	const available = (): boolean => {
-		if (launched < windows.length) return true;
-		const next = planner?.next();
-		if (next) windows.push(next);
-		return next !== undefined;
+	/** The first window not launched yet, planned where a planner stands; undefined when there is none. */
+	const nextWindow = (): Extract<Slot, { window: Window }> | undefined => {
+		for (let k = 0; k < slots.length; k++) {
+			const slot = slots[k];
+			if (slot.window) {
+				if (!slot.read) return slot;
+				continue;
+			}
+			const window = slot.planner.next();
+			if (!window) {
+				slots.splice(k--, 1);
+				continue;
+			}
+			const planned = { window, planner: slot.planner };
+			slots.splice(k, 0, planned);
+			return planned;
+		}
+		return undefined;
 	};
 
-	const launch = () => {
-		const window = windows[launched++];
+	const launch = (slot: Extract<Slot, { window: Window }>) => {
+		const { window } = slot;
 		const remaining = limit - emitted - buffered;
 		const read = readWindow.call(this, {
 			qs: request.qs,
@@ -502,29 +582,48 @@ export async function* exportScans(
 			// Only a window planned on midnights may name the day before its end.
 			byDay: byDay && window.to % DAY_US === 0,
 			want: Number.isFinite(remaining) ? { order, count: remaining } : undefined,
+			cutFor: returnAll ? order : undefined,
 		});
-		const counted = read.then((result) => {
+		inFlight++;
+		slot.read = read.then((result) => {
 			buffered += result.entries.length;
-			planner?.observe(window, result.entries.length);
+			if (result.rest) slot.planner?.observe(result.rest, result.rest.density * (result.rest.to - result.rest.from));
+			else slot.planner?.observe(window, result.entries.length);
 			if (result.widened && !byDay) replanByDay();
 			return result;
 		});
 		// A read nobody waits for any more (the limit was reached) must not fail unhandled.
-		counted.catch(() => undefined);
-		reads.push(counted);
+		slot.read.catch(() => undefined);
 	};
 
-	for (let index = 0; emitted < limit; index++) {
+	while (emitted < limit) {
 		// With a Limit, only as many windows ahead as the scans still wanted could fill.
 		const ahead = Math.min(parallel, Math.max(1, Math.ceil((limit - emitted) / SCAN_PAGE_SIZE)));
-		while (launched - index < ahead && emitted + buffered < limit && available()) launch();
-		if (launched <= index) {
-			if (!available()) break;
-			launch();
+		while (inFlight < ahead && emitted + buffered < limit) {
+			const slot = nextWindow();
+			if (!slot) break;
+			launch(slot);
 		}
-		const result = (await reads[index]) as WindowResult;
-		reads[index] = undefined;
+		const head0 = slots[0];
+		if (!head0?.window || !head0.read) {
+			const slot = nextWindow();
+			if (!slot) break;
+			launch(slot);
+		}
+		const head = slots.shift() as Extract<Slot, { window: Window }>;
+		const result = (await head.read) as WindowResult;
+		inFlight--;
 		buffered -= result.entries.length;
+		if (result.rest) {
+			// The rest of a window cut short comes next, in windows sized by what the cut found.
+			const { rest } = result;
+			const planner = new WindowPlanner(rest.from, rest.to, order, {
+				start: (rest.to - rest.from) / 2,
+				max: (rest.to - rest.from) / 2,
+			});
+			if (rest.density > 0) planner.observe(rest, rest.density * (rest.to - rest.from));
+			slots.unshift({ planner });
+		}
 		const entries = order === 'newest' ? result.entries.reverse() : result.entries;
 		const batch: IDataObject[] = [];
 		for (const entry of entries) {

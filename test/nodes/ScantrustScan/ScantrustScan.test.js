@@ -82,6 +82,32 @@ describe('Get Many', () => {
 	test.each([
 		['Newest First', 'newest'],
 		['Oldest First', 'oldest'],
+	])('Return All, %s: a burst in a quiet year is read in windows of a few pages (bounded memory), every scan once', async (_, order) => {
+		// 9,000 scans in 10 minutes two hours ago, beside the seeded 3,000 over six months: a window
+		// sized by the quiet months' density falls on the burst and must be cut, not held whole.
+		const burst = Date.now() - 2 * 3_600_000;
+		for (let k = 0; k < 90; k++) sandbox.addScans({ count: 100, at: burst + k * 6_667 });
+		const expected = expectedScans(0);
+		sandbox.clearLog();
+		const { items, error } = await all({ order });
+		expect(error).toBeUndefined();
+		expect(uuids(items)).toEqual(order === 'oldest' ? expected : [...expected].reverse());
+		const requests = scanRequests();
+		expect(requests.every((r) => r.status === 200)).toBe(true);
+		const pages = new Map();
+		for (const r of requests.slice(1)) {
+			const key = `${r.query.date_from} ${r.query.date_to}`;
+			pages.set(key, (pages.get(key) ?? 0) + 1);
+		}
+		// To the second, a window holds at most MAX_SCANS_PER_WINDOW (2 pages) before it is cut,
+		// so it is read in 3 pages at most. By whole days a window cannot be cut: a day is a window.
+		if (variant.endsWith('-second')) expect(Math.max(...pages.values())).toBeLessThanOrEqual(3);
+		else expect(items.length).toBe(12_000);
+	});
+
+	test.each([
+		['Newest First', 'newest'],
+		['Oldest First', 'oldest'],
 	])('Limit, %s: takes that end of the range, and reads only the windows it needs', async (_, order) => {
 		sandbox.addScans({ count: 2500 });
 		const expected = expectedScans(Date.now() - DAY);
