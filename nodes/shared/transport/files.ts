@@ -9,7 +9,7 @@ import { multipartBody, policyMaxBytes } from './multipart';
 import type { MultipartFile } from './multipart';
 import { isTimeout, networkAttempt, sendWithRetries } from './retry';
 import type { Answer, Attempt } from './retry';
-import { BodyError, readableFrom, watchBody } from './streams';
+import { BodyError, readableFrom, readHead, watchBody } from './streams';
 
 /** How reading a 2xx answer's body (a stream) went: the result, or why it stopped. */
 type BodyOutcome = { result: unknown } | { failure: unknown; stalled: boolean; bytes: number; expectedBytes?: number };
@@ -115,19 +115,7 @@ function isStream(body: unknown): body is AsyncIterable<unknown> & { destroy(): 
 
 /** The start of a body (an error text): at most 64 KB read, the rest dropped with the stream. */
 async function shortText(body: AsyncIterable<unknown> & { destroy(): void }): Promise<string> {
-	const parts: Buffer[] = [];
-	let length = 0;
-	try {
-		for await (const chunk of body) {
-			const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-			parts.push(buffer);
-			length += buffer.length;
-			if (length >= 64 * 1024) break;
-		}
-	} finally {
-		body.destroy();
-	}
-	return Buffer.concat(parts).toString('utf8');
+	return (await readHead(body, 64 * 1024)).toString('utf8');
 }
 
 function bodyText(body: unknown): string {

@@ -144,3 +144,23 @@ export async function* exactly(source: AsyncIterable<unknown>, size: number): As
 		throw new BodyError('length', bytes, `the file holds ${bytes > size ? 'more' : 'fewer'} bytes than its recorded size of ${size}`);
 	}
 }
+
+/**
+ * The first `maxBytes` of a stream (at most), the rest dropped with it: a file's head checked
+ * before it is sent, an error body read for its message. The stream is closed either way.
+ */
+export async function readHead(stream: AsyncIterable<unknown> & { destroy(): void }, maxBytes: number): Promise<Buffer> {
+	const parts: Buffer[] = [];
+	let length = 0;
+	try {
+		for await (const chunk of stream) {
+			const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+			parts.push(buffer);
+			length += buffer.length;
+			if (length >= maxBytes) break;
+		}
+	} finally {
+		stream.destroy();
+	}
+	return Buffer.concat(parts).subarray(0, maxBytes);
+}

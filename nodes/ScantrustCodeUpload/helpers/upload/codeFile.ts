@@ -1,6 +1,7 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
 import { MAX_CODE_FILE_BYTES } from '../../../shared/transport/constants';
+import { readHead } from '../../../shared/transport/streams';
 import { invalid, requiredString } from '../../../shared/validate';
 
 /** File mode: the CSV or JSON file on an input item, checked before anything is sent. */
@@ -73,20 +74,7 @@ const HEAD_BYTES = 64 * 1024;
  */
 async function headOf(context: IExecuteFunctions, binary: IBinaryData): Promise<Buffer> {
 	if (!binary.id) return Buffer.from(String(binary.data ?? '').slice(0, (Math.ceil(HEAD_BYTES / 3) + 1) * 4), 'base64');
-	const stream = await context.helpers.getBinaryStream(binary.id);
-	const parts: Buffer[] = [];
-	let length = 0;
-	try {
-		for await (const chunk of stream) {
-			const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-			parts.push(buffer);
-			length += buffer.length;
-			if (length >= HEAD_BYTES) break;
-		}
-	} finally {
-		stream.destroy();
-	}
-	return Buffer.concat(parts).subarray(0, HEAD_BYTES);
+	return await readHead(await context.helpers.getBinaryStream(binary.id), HEAD_BYTES);
 }
 
 /**
