@@ -18,9 +18,17 @@ export const RETRY = {
 	 */
 	serverErrorRetries: 3,
 	/**
-	 * Added (0 to this, at random) to a wait the server named, so that executions throttled in the
-	 * same second do not all come back in the same instant.
+	 * A wait the server named gets a random 0 to 10 % of it on top (at least 0–50 ms, at most
+	 * 0–1,000 ms), so that executions throttled in the same second do not all come back in the
+	 * same instant and get throttled together again. In proportion, because the jitter is time
+	 * lost: a flat 0–1,000 ms made a 1 s `Retry-After` 1.5 s on average; a tenth of the wait
+	 * costs 5 % on average and still spreads the comebacks over many request times (tens of ms
+	 * each). The floor spreads them when the wait named is tiny or already over (an HTTP date in
+	 * the past); the cap keeps a long wait (up to 60 s) from growing by seconds, when one second
+	 * already keeps executions apart.
 	 */
+	serverWaitJitterShare: 0.1,
+	serverWaitJitterMinMs: 50,
 	serverWaitJitterMs: 1000,
 };
 

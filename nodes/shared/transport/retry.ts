@@ -110,10 +110,10 @@ export function classify(attempt: Attempt, acceptStatuses: number[] = []): Verdi
 
 /**
  * The policy. Refused requests go again, any request, after the wait the server named (plus a
- * little jitter) or a backoff. A 500, a lost answer or a timeout: a request that is safe to
- * repeat goes again (at most RETRY.serverErrorRetries times after 500s, once after a timeout); a
- * change is looked up when it can be, and otherwise reported as of unknown outcome, never sent
- * blindly again. `notApplied` is the verdict after a look-up found the change not there.
+ * jitter in proportion to it) or a backoff. A 500, a lost answer or a timeout: a request that is
+ * safe to repeat goes again (at most RETRY.serverErrorRetries times after 500s, once after a
+ * timeout); a change is looked up when it can be, and otherwise reported as of unknown outcome,
+ * never sent blindly again. `notApplied` is the verdict after a look-up found the change not there.
  */
 export function decide(
 	verdict: Verdict | 'notApplied',
@@ -163,12 +163,15 @@ function retryWithin(waitMs: number, state: RetryState, serverWaitMs?: number): 
 }
 
 /**
- * A wait the server named, plus up to RETRY.serverWaitJitterMs: executions throttled together
- * would otherwise all come back in the same instant and be throttled together again. Never less
- * than asked, which would only earn another 429.
+ * A wait the server named, plus a random part of it (RETRY.serverWaitJitterShare, at least
+ * RETRY.serverWaitJitterMinMs, at most RETRY.serverWaitJitterMs): executions throttled together
+ * would otherwise all come back in the same instant and be throttled together again, while a
+ * jitter out of proportion to a short wait only wastes time. Never less than asked, which would
+ * only earn another 429.
  */
 function jittered(askedMs: number, random: () => number): number {
-	return askedMs + Math.round(random() * RETRY.serverWaitJitterMs);
+	const spreadMs = Math.min(RETRY.serverWaitJitterMs, Math.max(RETRY.serverWaitJitterMinMs, askedMs * RETRY.serverWaitJitterShare));
+	return askedMs + Math.round(random() * spreadMs);
 }
 
 /** One request under the policy: how to send it once, and how to explain giving up. */

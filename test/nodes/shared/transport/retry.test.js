@@ -89,11 +89,20 @@ describe('the retry policy (one for the API and the file store)', () => {
 		});
 	});
 
-	test('a wait the server named gets jitter on top, never less than asked', () => {
+	test('a wait the server named gets up to 10 % of it on top, never less than asked', () => {
 		const asked = answer(429, { 'Retry-After': '4' });
 		expect(decide('refused', asked, state(), read, () => 0)).toEqual({ action: 'retry', waitMs: 4000 });
-		expect(decide('refused', asked, state(), read, () => 1)).toEqual({ action: 'retry', waitMs: 4000 + RETRY.serverWaitJitterMs });
-		expect(decide('refused', asked, state(), read, () => 0.5).waitMs).toBe(4000 + RETRY.serverWaitJitterMs / 2);
+		expect(decide('refused', asked, state(), read, () => 1)).toEqual({ action: 'retry', waitMs: 4400 });
+		expect(decide('refused', asked, state(), read, () => 0.5).waitMs).toBe(4200);
+		// the storm's 1 s: 1.0 to 1.1 s, not 1.0 to 2.0 s
+		expect(decide('refused', answer(429, { 'Retry-After': '1' }), state(), read, () => 1).waitMs).toBe(1100);
+	});
+
+	test('the jitter on a named wait is at least 0-50 ms and at most 0-1,000 ms', () => {
+		const waitMs = (headers) => decide('refused', answer(429, headers), state(), read, () => 1).waitMs;
+		expect(waitMs({ 'Retry-After': '0.2' })).toBe(250); // 10 % would be 20 ms
+		expect(waitMs({ 'Retry-After': '0' })).toBe(50);
+		expect(waitMs({ 'Retry-After': '30' })).toBe(31_000); // 10 % would be 3 s
 	});
 
 	test('a named wait longer than RETRY.maxWaitMs, or past the total cap, gives up at once', () => {
