@@ -5,6 +5,7 @@ import type { ScantrustContext } from './transport';
 import { invalid } from './validate';
 import { permissionsFor } from './permissions';
 import { readLocator } from './locators';
+import type { LocatorValue } from './locators';
 
 export const PRODUCT_VIEW = permissionsFor('Product', 'get');
 
@@ -40,8 +41,18 @@ export function locatorValue(
 	itemIndex: number,
 	name: string,
 	label: string,
-): { mode: string; value: string } {
-	const { mode, value } = readLocator(context, itemIndex, name);
+): LocatorValue {
+	return checkLocator(context, itemIndex, readLocator(context, itemIndex, name), name, label);
+}
+
+/** {@link locatorValue}'s checks, on a locator already read. */
+export function checkLocator(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	{ mode, value }: LocatorValue,
+	name: string,
+	label: string,
+): LocatorValue {
 	if (!value) throw invalid(context, itemIndex, label, 'is empty');
 	if (mode !== 'sku' && mode !== 'list' && !/^\d+$/.test(value) && name === 'product') {
 		throw invalid(context, itemIndex, label, `must be a numeric product ID (got "${value}")`);
@@ -49,13 +60,12 @@ export function locatorValue(
 	return { mode, value };
 }
 
-/** Resolves a product locator (list, ID or SKU) to the product's numeric ID. */
+/** Resolves a product locator already read with {@link locatorValue} (list, ID or SKU) to the product's numeric ID. */
 export async function resolveProductId(
 	this: IExecuteFunctions,
 	itemIndex: number,
-	name = 'product',
+	{ mode, value }: LocatorValue,
 ): Promise<number> {
-	const { mode, value } = locatorValue(this, itemIndex, name, 'Product');
 	if (mode !== 'sku') return Number(value);
 	const product = await findProductBySku.call(this, value, itemIndex);
 	if (!product) throw invalid(this, itemIndex, 'Product', `has no match: no product with SKU "${value}"`);

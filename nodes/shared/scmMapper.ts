@@ -261,6 +261,8 @@ interface MapperOptions {
 	/** the field that selects the codes; never written */
 	selectorKey?: string;
 	emptyValues: string;
+	/** the item's "Options" collection, already read */
+	settings: IDataObject;
 }
 
 function describeCampaign(context: IExecuteFunctions, itemIndex: number): string {
@@ -278,7 +280,7 @@ function describeCampaign(context: IExecuteFunctions, itemIndex: number): string
 export function readMappedScmData(context: IExecuteFunctions, itemIndex: number, options: MapperOptions): MappedScmData {
 	const mode = context.getNodeParameter('columns.mappingMode', itemIndex, 'defineBelow') as string;
 	const schema = (context.getNodeParameter('columns.schema', itemIndex, []) as ResourceMapperField[]) ?? [];
-	const settings = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const { settings } = options;
 	const unknownFields = String(settings.unknownFields ?? 'error');
 	const nonIsoDates = String(settings.nonIsoDates ?? 'error');
 	const neverWritten = new Set([...CODE_KEYS, ...(options.selectorKey ? [options.selectorKey] : [])]);

@@ -40,11 +40,20 @@ export function readSimplify(context: IExecuteFunctions, itemIndex: number): boo
  * a time, so a large export does not hold two copies; items that carry a file pass unchanged.
  */
 export function withSimplify(operation: ItemOperation, simplify: (record: IDataObject) => IDataObject): ItemOperation {
+	interface Input {
+		input: unknown;
+		simplify: boolean;
+	}
 	return {
 		...operation,
-		async execute(this: IExecuteFunctions, itemIndex: number, input: unknown): Promise<OperationResult> {
+		// The switch is read with the operation's own input, before any request.
+		async validate(this: IExecuteFunctions, itemIndex: number): Promise<Input> {
+			return { input: await operation.validate?.call(this, itemIndex), simplify: readSimplify(this, itemIndex) };
+		},
+		async execute(this: IExecuteFunctions, itemIndex: number, read: unknown): Promise<OperationResult> {
+			const { input, simplify: on } = read as Input;
 			const result = await operation.execute.call(this, itemIndex, input);
-			if (!readSimplify(this, itemIndex)) return result;
+			if (!on) return result;
 			if (!Array.isArray(result)) return isRecord(result) ? simplify(result) : result;
 			for (let k = 0; k < result.length; k++) {
 				const entry = result[k];
@@ -60,12 +69,10 @@ export function withSimplify(operation: ItemOperation, simplify: (record: IDataO
  * stream pages into items or into a file: the file then holds what the items would have held.
  */
 export async function* simplifyPages(
-	context: IExecuteFunctions,
-	itemIndex: number,
+	on: boolean,
 	pages: AsyncIterable<IDataObject[]>,
 	simplify: (record: IDataObject) => IDataObject,
 ): AsyncGenerator<IDataObject[], void, undefined> {
-	const on = readSimplify(context, itemIndex);
 	for await (const page of pages) {
 		if (on) for (let k = 0; k < page.length; k++) page[k] = simplify(page[k]);
 		yield page;

@@ -45,13 +45,19 @@ export function waitParameters(
  * The wait settings in milliseconds, checked (an expression may give anything). They are read
  * from the node's top-level parameters, or from its "Options" collection with `inOptions`.
  */
+export interface WaitSettings {
+	intervalMs: number;
+	timeoutMs: number;
+}
+
 export function waitSettings(
 	context: IExecuteFunctions,
 	itemIndex: number,
-	{ inOptions = false }: { inOptions?: boolean } = {},
-): { intervalMs: number; timeoutMs: number } {
-	const source = inOptions
-		? (context.getNodeParameter('options', itemIndex, {}) as IDataObject)
+	{ inOptions = false, options }: { inOptions?: boolean; options?: IDataObject } = {},
+): WaitSettings {
+	// `options`: the "Options" collection the caller has already read for this item.
+	const source = inOptions || options
+		? (options ?? (context.getNodeParameter('options', itemIndex, {}) as IDataObject))
 		: {
 				pollInterval: context.getNodeParameter('pollInterval', itemIndex, DEFAULT_INTERVAL_SECONDS),
 				timeout: context.getNodeParameter('timeout', itemIndex, DEFAULT_TIMEOUT_SECONDS),

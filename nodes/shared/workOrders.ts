@@ -8,6 +8,7 @@ import { apiRequest, paginate } from './transport';
 import { invalid } from './validate';
 import { permissionsFor } from './permissions';
 import { readLocator, resourceLocator } from './locators';
+import type { LocatorValue } from './locators';
 
 /** Finding a work order, for the Work Order node and the Code Upload node's "Add to Work Order". */
 
@@ -78,14 +79,13 @@ export async function findWorkOrderByReference(
 	return undefined;
 }
 
-/** The work order a locator names, as Scantrust returns it. */
+/** The work order a locator names (read with {@link workOrderLocatorValue}), as Scantrust returns it. */
 export async function resolveWorkOrder(
 	this: IExecuteFunctions,
 	itemIndex: number,
+	{ mode, value }: LocatorValue,
 	permissions: string[] = WORKORDER_VIEW,
-	name = 'workOrder',
 ): Promise<IDataObject> {
-	const { mode, value } = workOrderLocatorValue(this, itemIndex, name);
 	if (mode !== 'reference') return await getWorkOrder.call(this, Number(value), itemIndex, permissions);
 	const found = await findWorkOrderByReference.call(this, value, itemIndex, permissions);
 	if (!found) throw invalid(this, itemIndex, 'Work Order', `has no match: no work order with reference "${value}"`);

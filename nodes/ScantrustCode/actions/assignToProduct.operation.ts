@@ -5,6 +5,8 @@ import { findProductBySku, locatorValue } from '../../shared/lookups';
 import { asNodeError, errorItem } from '../../shared/router';
 import { invalid } from '../../shared/validate';
 import { codeUpdateDescription, updateCodes, validateCodeUpdate } from '../helpers/codeUpdate';
+import type { CodeTarget } from '../helpers/codeUpdate';
+import type { LocatorValue } from '../../shared/locators';
 
 export const description = codeUpdateDescription('assignToProduct', [
 	{
@@ -14,9 +16,13 @@ export const description = codeUpdateDescription('assignToProduct', [
 	},
 ], [], { sets: true });
 
-export function validate(this: IExecuteFunctions, itemIndex: number): void {
-	validateCodeUpdate(this, itemIndex);
-	locatorValue(this, itemIndex, 'product', 'Product');
+interface AssignInput {
+	target: CodeTarget;
+	product: LocatorValue;
+}
+
+export function validate(this: IExecuteFunctions, itemIndex: number): AssignInput {
+	return { target: validateCodeUpdate(this, itemIndex), product: locatorValue(this, itemIndex, 'product', 'Product') };
 }
 
 /**
@@ -26,9 +32,9 @@ export function validate(this: IExecuteFunctions, itemIndex: number): void {
 async function productValue(
 	this: IExecuteFunctions,
 	itemIndex: number,
+	{ mode, value }: LocatorValue,
 	idsBySku: Map<string, string>,
 ): Promise<string> {
-	const { mode, value } = locatorValue(this, itemIndex, 'product', 'Product');
 	if (mode !== 'sku' || !/^\d+$/.test(value)) return value;
 	if (!idsBySku.has(value)) {
 		const product = await findProductBySku.call(this, value, itemIndex);
@@ -38,14 +44,18 @@ async function productValue(
 	return idsBySku.get(value) as string;
 }
 
-export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<INodeExecutionData[]> {
+export async function executeBatch(
+	this: IExecuteFunctions,
+	itemIndexes: number[],
+	inputs: AssignInput[],
+): Promise<INodeExecutionData[]> {
 	const idsBySku = new Map<string, string>();
 	const products = new Map<number, string>();
 	const failed: INodeExecutionData[] = [];
-	for (const itemIndex of itemIndexes) {
+	for (const [position, itemIndex] of itemIndexes.entries()) {
 		let problem;
 		try {
-			products.set(itemIndex, await productValue.call(this, itemIndex, idsBySku));
+			products.set(itemIndex, await productValue.call(this, itemIndex, inputs[position].product, idsBySku));
 		} catch (error) {
 			problem = asNodeError(this, error, itemIndex);
 		}
@@ -53,8 +63,9 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 		if (problem) failed.push(errorItem(this, problem, itemIndex));
 	}
 	const resolved = itemIndexes.filter((itemIndex) => products.has(itemIndex));
-	const updated = resolved.length
-		? await updateCodes.call(this, resolved, (i) => ({ product: products.get(i) as string }), 'assigned')
-		: [];
+	const changes = itemIndexes
+		.map((itemIndex, position) => ({ target: inputs[position].target, data: { product: products.get(itemIndex) as string } }))
+		.filter((_change, position) => products.has(itemIndexes[position]));
+	const updated = resolved.length ? await updateCodes.call(this, resolved, changes, 'assigned') : [];
 	return [...updated, ...failed];
 }

@@ -4,6 +4,7 @@ import { FROM_VERSION_1_1, VERSION_1 } from '../../shared/descriptions';
 import { BLACKLIST_REASONS } from '../../shared/scmFields';
 import { integerInRange, invalid } from '../../shared/validate';
 import { codeUpdateDescription, updateCodes, validateCodeUpdate } from '../helpers/codeUpdate';
+import type { CodeChange } from '../helpers/codeUpdate';
 
 const reasonProperty: INodeProperties = {
 	displayName: 'Reason',
@@ -37,17 +38,12 @@ function reason(context: IExecuteFunctions, itemIndex: number): string {
 	return String(integerInRange(context, itemIndex, raw, 'Reason', 1, 10));
 }
 
-export function validate(this: IExecuteFunctions, itemIndex: number): void {
-	validateCodeUpdate(this, itemIndex);
-	reason(this, itemIndex);
+/** Blacklisting is activation status 2 plus a reason (scantrust-api.md §3). */
+export function validate(this: IExecuteFunctions, itemIndex: number): CodeChange {
+	const target = validateCodeUpdate(this, itemIndex);
+	return { target, data: { activation_status: '2', blacklist_reason: reason(this, itemIndex) } };
 }
 
-/** Blacklisting is activation status 2 plus a reason (scantrust-api.md §3). */
-export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<INodeExecutionData[]> {
-	return await updateCodes.call(
-		this,
-		itemIndexes,
-		(i) => ({ activation_status: '2', blacklist_reason: reason(this, i) }),
-		'blacklisted',
-	);
+export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[], changes: CodeChange[]): Promise<INodeExecutionData[]> {
+	return await updateCodes.call(this, itemIndexes, changes, 'blacklisted');
 }

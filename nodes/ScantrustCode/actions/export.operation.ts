@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { startCodeExport, waitForCodeExport } from '../../shared/codeExport';
 import { FROM_VERSION_1_1, VERSION_1 } from '../../shared/descriptions';
 import { waitParameters, waitSettings } from '../../shared/waiting';
+import type { WaitSettings } from '../../shared/waiting';
 import { downloadToBinary } from '../../shared/transport';
 import { userDateIso } from '../../shared/datetime';
 import { codeIdentifier, fieldKey, invalid, positiveInteger } from '../../shared/validate';
@@ -265,26 +266,32 @@ function exportQuery(context: IExecuteFunctions, itemIndex: number): IDataObject
 	return qs;
 }
 
-function binaryPropertyName(context: IExecuteFunctions, itemIndex: number): string {
+function binaryPropertyName(context: IExecuteFunctions, itemIndex: number, options: IDataObject): string {
 	// Version 1 keeps the field in Options (see the description above).
 	const raw =
 		context.getNode().typeVersion >= 1.1
 			? context.getNodeParameter('binaryPropertyName', itemIndex, 'data')
-			: (context.getNodeParameter('options', itemIndex, {}) as IDataObject).binaryPropertyName;
+			: options.binaryPropertyName;
 	const name = String(raw ?? 'data').trim();
 	if (!name || /\s/.test(name)) throw invalid(context, itemIndex, 'Put Output File in Field', 'must be a field name without spaces');
 	return name;
 }
 
-export function validate(this: IExecuteFunctions, itemIndex: number): void {
-	exportQuery(this, itemIndex);
-	binaryPropertyName(this, itemIndex);
-	waitSettings(this, itemIndex, { inOptions: true });
+interface ExportInput {
+	qs: IDataObject;
+	property: string;
+	wait: WaitSettings;
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const key = await startCodeExport.call(this, exportQuery(this, itemIndex), itemIndex);
-	const { document, url } = await waitForCodeExport.call(this, key, itemIndex, waitSettings(this, itemIndex, { inOptions: true }));
+export function validate(this: IExecuteFunctions, itemIndex: number): ExportInput {
+	const qs = exportQuery(this, itemIndex);
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	return { qs, property: binaryPropertyName(this, itemIndex, options), wait: waitSettings(this, itemIndex, { options }) };
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, input: ExportInput): Promise<INodeExecutionData[]> {
+	const key = await startCodeExport.call(this, input.qs, itemIndex);
+	const { document, url } = await waitForCodeExport.call(this, key, itemIndex, input.wait);
 	// The link is pre-signed for the file store: the download sends no token, and the link stays out
 	// of the output because anyone holding it can read the file until it expires. The CSV streams
 	// into n8n's binary store: an export of every code of a company never sits in memory.
@@ -293,7 +300,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	return [
 		{
 			json: { ...document, fileName },
-			binary: { [binaryPropertyName(this, itemIndex)]: binary },
+			binary: { [input.property]: binary },
 			pairedItem: { item: itemIndex },
 		},
 	];

@@ -58,28 +58,29 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { operation: ['get'] } }, properties);
 
-function ifNotFound(context: IExecuteFunctions, itemIndex: number): string {
-	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+function ifNotFound(context: IExecuteFunctions, itemIndex: number, options: IDataObject): string {
 	const value = String(options.ifNotFound ?? 'error');
 	if (value !== 'error' && value !== 'output') throw invalid(context, itemIndex, 'Unknown Code', 'must be "error" or "output"');
 	return value;
 }
 
 /** A lookup is a small export, built in about a second: poll every second unless told otherwise. */
-function lookupWait(context: IExecuteFunctions, itemIndex: number): ExportWait {
-	const settings = waitSettings(context, itemIndex, { inOptions: true });
-	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+function lookupWait(context: IExecuteFunctions, itemIndex: number, options: IDataObject): ExportWait {
+	const settings = waitSettings(context, itemIndex, { options });
 	return options.pollInterval === undefined ? { ...settings, intervalMs: 1000 } : settings;
 }
 
 interface GetInput extends CodeSelector {
 	ifNotFound: string;
+	/** the lookups' wait; the run's is the first item's */
+	wait: ExportWait;
 }
 
 /** One item's lookup, read and checked once; the router hands it to `executeBatch`. */
 export function validate(this: IExecuteFunctions, itemIndex: number): GetInput {
-	lookupWait(this, itemIndex);
-	return { ...readCodeSelector(this, itemIndex), ifNotFound: ifNotFound(this, itemIndex) };
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const wait = lookupWait(this, itemIndex, options);
+	return { ...readCodeSelector(this, itemIndex), ifNotFound: ifNotFound(this, itemIndex, options), wait };
 }
 
 /** One exported CSV row as a readable item: states in words, numbers as numbers, SCM fields apart. */
@@ -181,7 +182,7 @@ export async function executeBatch(
 	itemIndexes: number[],
 	selectors: GetInput[],
 ): Promise<INodeExecutionData[]> {
-	const wait = lookupWait(this, itemIndexes[0]);
+	const { wait } = selectors[0];
 	let found: Found;
 	try {
 		found = await lookUp.call(this, plan(selectors), itemIndexes[0], wait);

@@ -2,10 +2,12 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ScmUpdate } from '../../shared/scmBatch';
-import { emptyValuesOption, fieldMappingProperties, readCodeSelector, readScmData, SPECIAL_FIELDS } from '../../shared/scmFields';
+import { emptyValuesOption, fieldMappingProperties, readScmData, SPECIAL_FIELDS } from '../../shared/scmFields';
 import { campaignLocator, mapperOptions, readMappedScmData, scmColumnsProperty, usesScmMapper } from '../../shared/scmMapper';
 import { dateWarnings } from '../../shared/scmValues';
 import { codeUpdateDescription, sendCodeUpdates, validateCodeUpdate } from '../helpers/codeUpdate';
+import type { CodeTarget } from '../helpers/codeUpdate';
+import type { CodeSelector } from '../../shared/scmFields';
 
 /** Version 1: field keys typed by hand (kept for saved workflows); version 2: picked from the campaign. */
 const v1 = { show: { '@version': [1] } };
@@ -19,11 +21,10 @@ export const description: INodeProperties[] = [
 	),
 ];
 
-function data(context: IExecuteFunctions, itemIndex: number): { data: IDataObject; warnings: string[] } {
+function data(context: IExecuteFunctions, itemIndex: number, selectorKey: string): { data: IDataObject; warnings: string[] } {
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const emptyValues = String(options.emptyValues ?? 'skip');
-	const selectorKey = readCodeSelector(context, itemIndex).dataKey;
-	if (usesScmMapper(context)) return readMappedScmData(context, itemIndex, { emptyValues, selectorKey });
+	if (usesScmMapper(context)) return readMappedScmData(context, itemIndex, { emptyValues, selectorKey, settings: options });
 	const written = readScmData(context, itemIndex, {
 		mappingMode: context.getNodeParameter('mappingMode', itemIndex, 'defineBelow') as string,
 		emptyValues,
@@ -33,15 +34,22 @@ function data(context: IExecuteFunctions, itemIndex: number): { data: IDataObjec
 }
 
 /** One item's update, read and checked once; the router hands it to `executeBatch`. */
-export function validate(this: IExecuteFunctions, itemIndex: number): ScmUpdate {
-	validateCodeUpdate(this, itemIndex);
-	return { ...readCodeSelector(this, itemIndex), itemIndex, ...data(this, itemIndex) };
+interface UpdateInput {
+	target: CodeTarget;
+	update: ScmUpdate;
+}
+
+export function validate(this: IExecuteFunctions, itemIndex: number): UpdateInput {
+	const target = validateCodeUpdate(this, itemIndex);
+	const code = (target as { code: CodeSelector }).code;
+	return { target, update: { ...code, itemIndex, ...data(this, itemIndex, code.dataKey) } };
 }
 
 export async function executeBatch(
 	this: IExecuteFunctions,
 	_itemIndexes: number[],
-	updates: ScmUpdate[],
+	inputs: UpdateInput[],
 ): Promise<INodeExecutionData[]> {
-	return await sendCodeUpdates.call(this, updates);
+	if (!inputs.length) return [];
+	return await sendCodeUpdates.call(this, inputs.map((input) => input.update), inputs[0].target);
 }

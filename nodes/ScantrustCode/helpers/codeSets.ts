@@ -11,6 +11,9 @@ import { SCM_UPLOAD_PERMISSIONS } from '../../shared/scmFields';
 import { apiRequest } from '../../shared/transport';
 import { fieldKey, invalid } from '../../shared/validate';
 import { waitParameters, waitSettings } from '../../shared/waiting';
+import type { WaitSettings } from '../../shared/waiting';
+import { unwrapLocator } from '../../shared/locators';
+import type { LocatorValue } from '../../shared/locators';
 import { findWorkOrderByReference, workOrderLocator, workOrderLocatorValue } from '../../shared/workOrders';
 
 /**
@@ -127,23 +130,36 @@ interface CodeSet {
 	label: string;
 }
 
-/** Reads and checks which set item `itemIndex` names (no request, except to resolve a reference or SKU). */
-export function checkCodeSet(context: IExecuteFunctions, itemIndex: number): void {
-	const kind = context.getNodeParameter(CODES_FROM, itemIndex, INPUT_ITEMS) as string;
-	if (kind === 'workOrder') workOrderLocatorValue(context, itemIndex);
-	else if (kind === 'product') readProductLocator(context, itemIndex);
-	else if (kind === 'scmValue') scmValueOf(context, itemIndex);
-	else throw invalid(context, itemIndex, 'Codes', `"${kind}" is not one of the choices`);
-	if (context.getNodeParameter('waitForCompletion', itemIndex, true)) waitSettings(context, itemIndex, { inOptions: true });
+/** Which set an item names, read and checked before any request (a reference or SKU is resolved later). */
+export interface CodeSetInput {
+	kind: SetKind;
+	workOrder?: LocatorValue;
+	product?: LocatorValue;
+	scm?: { key: string; value: string };
+	waitForCompletion: boolean;
+	/** for the tasks, and for the code export that lists a work order's or product's codes */
+	wait: WaitSettings;
 }
 
-function readProductLocator(context: IExecuteFunctions, itemIndex: number): void {
-	const locator = context.getNodeParameter('codesOfProduct', itemIndex, {}) as IDataObject;
-	const value = String(locator.value ?? '').trim();
-	if (!value) throw invalid(context, itemIndex, 'Product of the Codes', 'is empty');
-	if (locator.mode !== 'sku' && !/^\d+$/.test(value)) {
-		throw invalid(context, itemIndex, 'Product of the Codes', `must be a numeric product ID (got "${value}")`);
+/** Reads and checks which set item `itemIndex` names; sends nothing. */
+export function checkCodeSet(context: IExecuteFunctions, itemIndex: number): CodeSetInput {
+	const kind = context.getNodeParameter(CODES_FROM, itemIndex, INPUT_ITEMS) as string;
+	const set: Partial<CodeSetInput> = {};
+	if (kind === 'workOrder') set.workOrder = workOrderLocatorValue(context, itemIndex);
+	else if (kind === 'product') set.product = readProductLocator(context, itemIndex);
+	else if (kind === 'scmValue') set.scm = scmValueOf(context, itemIndex);
+	else throw invalid(context, itemIndex, 'Codes', `"${kind}" is not one of the choices`);
+	const waitForCompletion = context.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
+	return { ...set, kind, waitForCompletion, wait: waitSettings(context, itemIndex, { inOptions: true }) };
+}
+
+function readProductLocator(context: IExecuteFunctions, itemIndex: number): LocatorValue {
+	const locator = unwrapLocator(context.getNodeParameter('codesOfProduct', itemIndex, {}));
+	if (!locator.value) throw invalid(context, itemIndex, 'Product of the Codes', 'is empty');
+	if (locator.mode !== 'sku' && !/^\d+$/.test(locator.value)) {
+		throw invalid(context, itemIndex, 'Product of the Codes', `must be a numeric product ID (got "${locator.value}")`);
 	}
+	return locator;
 }
 
 function scmValueOf(context: IExecuteFunctions, itemIndex: number): { key: string; value: string } {
@@ -157,17 +173,17 @@ function scmValueOf(context: IExecuteFunctions, itemIndex: number): { key: strin
 	return { key, value };
 }
 
-async function resolveSet(this: IExecuteFunctions, itemIndex: number): Promise<CodeSet> {
-	const kind = this.getNodeParameter(CODES_FROM, itemIndex) as SetKind;
-	if (kind === 'scmValue') {
-		const { key, value } = scmValueOf(this, itemIndex);
+async function resolveSet(this: IExecuteFunctions, itemIndex: number, input: CodeSetInput): Promise<CodeSet> {
+	const { kind } = input;
+	if (input.scm) {
+		const { key, value } = input.scm;
 		return { kind, described: { scm_field: key, scm_value: value }, constraint: { [key]: value }, label: `${key} "${value}"` };
 	}
-	if (kind === 'product') {
-		const id = await resolveProductId.call(this, itemIndex, 'codesOfProduct');
+	if (input.product) {
+		const id = await resolveProductId.call(this, itemIndex, input.product);
 		return { kind, described: { product_id: id }, exportFilter: { products: String(id) }, label: `product ${id}` };
 	}
-	const { mode, value } = workOrderLocatorValue(this, itemIndex);
+	const { mode, value } = input.workOrder as LocatorValue;
 	let id = Number(value);
 	if (mode === 'reference') {
 		const found = await findWorkOrderByReference.call(this, value, itemIndex);
@@ -199,9 +215,15 @@ async function startTask(this: IExecuteFunctions, constraints: IDataObject, scmD
 }
 
 /** Applies `scmData` to one item's set; the output says which set, how many codes, and the tasks. */
-async function changeSet(this: IExecuteFunctions, itemIndex: number, scmData: IDataObject, result: IDataObject): Promise<IDataObject> {
-	const set = await resolveSet.call(this, itemIndex);
-	const wait = waitSettings(this, itemIndex, { inOptions: true });
+async function changeSet(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	input: CodeSetInput,
+	scmData: IDataObject,
+	result: IDataObject,
+): Promise<IDataObject> {
+	const set = await resolveSet.call(this, itemIndex, input);
+	const { wait } = input;
 	const json: IDataObject = { codes: set.kind, ...set.described, ...result };
 	const constraints: IDataObject[] = [];
 	if (set.constraint) constraints.push(set.constraint);
@@ -215,7 +237,7 @@ async function changeSet(this: IExecuteFunctions, itemIndex: number, scmData: ID
 	}
 	const taskIds: string[] = [];
 	for (const constraint of constraints) taskIds.push(await startTask.call(this, constraint, scmData, itemIndex));
-	if (!this.getNodeParameter('waitForCompletion', itemIndex, true)) {
+	if (!input.waitForCompletion) {
 		json.tasks = taskIds.map((task_id) => ({ task_id }));
 		if (!taskIds.length) json.warnings = [`${capitalise(set.label)} has no codes: nothing was changed`];
 		return json;
@@ -241,20 +263,22 @@ function capitalise(text: string): string {
 }
 
 /**
- * Runs the operation for each item's set, in input order. `dataFor` gives the SCM data (the same
- * as for single codes), `resultFor` what the output says in words (e.g. `status: "blacklisted"`).
+ * Runs the operation for each item's set (`sets[k]` for `itemIndexes[k]`), in input order.
+ * `dataFor(k)` gives the SCM data (the same as for single codes), `resultFor` what the output says
+ * in words (e.g. `status: "blacklisted"`).
  */
 export async function changeCodeSets(
 	this: IExecuteFunctions,
 	itemIndexes: number[],
-	dataFor: (itemIndex: number) => Promise<IDataObject> | IDataObject,
-	resultFor: (itemIndex: number, data: IDataObject) => IDataObject,
+	sets: CodeSetInput[],
+	dataFor: (position: number) => Promise<IDataObject> | IDataObject,
+	resultFor: (data: IDataObject) => IDataObject,
 ): Promise<INodeExecutionData[]> {
 	const output: INodeExecutionData[] = [];
-	for (const itemIndex of itemIndexes) {
+	for (const [position, itemIndex] of itemIndexes.entries()) {
 		try {
-			const data = await dataFor(itemIndex);
-			const json = await changeSet.call(this, itemIndex, data, resultFor(itemIndex, data));
+			const data = await dataFor(position);
+			const json = await changeSet.call(this, itemIndex, sets[position], data, resultFor(data));
 			output.push({ json, pairedItem: { item: itemIndex } });
 		} catch (error) {
 			if (!this.continueOnFail()) throw asNodeError(this, error, itemIndex);

@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { notFoundOption, readNotFound, updateCodesInBatches } from '../../shared/scmBatch';
-import type { ScmUpdate } from '../../shared/scmBatch';
+import type { NotFoundHandling, ScmUpdate } from '../../shared/scmBatch';
+import type { CodeSelector } from '../../shared/scmFields';
 import { blacklistReasonName, codeStatusName } from '../../shared/codeStatus';
 import { batchSizeOption, codeSelectorProperties, readBatchSize, readCodeSelector } from '../../shared/scmFields';
 import {
@@ -15,6 +16,7 @@ import {
 	codesFromSet,
 	INPUT_ITEMS,
 } from './codeSets';
+import type { CodeSetInput } from './codeSets';
 
 /**
  * What the code-changing operations share: one code per input item (by extended ID or serial
@@ -66,14 +68,28 @@ export function codeUpdateDescription(
 	]);
 }
 
-/** The checks every code update runs before anything is sent. */
-export function validateCodeUpdate(context: IExecuteFunctions, itemIndex: number): void {
-	if (codesFromSet(context)) {
-		checkCodeSet(context, itemIndex);
-		return;
-	}
-	readCodeSelector(context, itemIndex);
-	readBatchSize(context, itemIndex);
+/**
+ * Which codes an item changes: a set, or one code with the run's batch settings (taken from the
+ * first item, read for every item so each is read once and checked before anything is sent).
+ */
+export type CodeTarget =
+	| { set: CodeSetInput }
+	| { code: CodeSelector; batchSize: number; notFound: NotFoundHandling };
+
+/** The checks every code update runs before anything is sent; returns what was read. */
+export function validateCodeUpdate(context: IExecuteFunctions, itemIndex: number): CodeTarget {
+	if (codesFromSet(context)) return { set: checkCodeSet(context, itemIndex) };
+	return {
+		code: readCodeSelector(context, itemIndex),
+		batchSize: readBatchSize(context, itemIndex),
+		notFound: readNotFound(context, itemIndex),
+	};
+}
+
+/** One item's change: its codes and the SCM data to write to them. */
+export interface CodeChange {
+	target: CodeTarget;
+	data: IDataObject;
 }
 
 /** What a change means, in words, for the output of a set: `status: "blacklisted"`, the reason by name. */
@@ -86,35 +102,40 @@ function describeChange(data: IDataObject): IDataObject {
 }
 
 /**
- * Writes `dataFor(i)` to each item's code; one output item per input item says what happened,
- * with `status` in words (`statusWhenWritten` once written: `active`, `blacklisted`, ...).
+ * Writes each item's change (`changes[k]` for `itemIndexes[k]`); one output item per input item
+ * says what happened, with `status` in words (`statusWhenWritten` once written: `active`, ...).
  */
 export async function updateCodes(
 	this: IExecuteFunctions,
 	itemIndexes: number[],
-	dataFor: (itemIndex: number) => IDataObject,
+	changes: CodeChange[],
 	statusWhenWritten: string,
 ): Promise<INodeExecutionData[]> {
-	if (codesFromSet(this)) return await changeCodeSets.call(this, itemIndexes, dataFor, (_i, data) => describeChange(data));
-	const updates = itemIndexes.map((itemIndex) => ({
-		...readCodeSelector(this, itemIndex),
+	if (!changes.length) return [];
+	const sets = changes.map(({ target }) => ('set' in target ? target.set : undefined));
+	if (sets.every((set) => set !== undefined)) {
+		return await changeCodeSets.call(this, itemIndexes, sets as CodeSetInput[], (k) => changes[k].data, describeChange);
+	}
+	const updates = itemIndexes.map((itemIndex, k) => ({
+		...(changes[k].target as { code: CodeSelector }).code,
 		itemIndex,
-		data: dataFor(itemIndex),
+		data: changes[k].data,
 	}));
-	return await sendCodeUpdates.call(this, updates, statusWhenWritten);
+	return await sendCodeUpdates.call(this, updates, changes[0].target, statusWhenWritten);
 }
 
-/** Sends updates already read (with their warnings), in batches of the node's batch size. */
+/** Sends updates already read (with their warnings), in batches of the batch size read for the first item. */
 export async function sendCodeUpdates(
 	this: IExecuteFunctions,
 	updates: ScmUpdate[],
+	first: CodeTarget,
 	statusWhenWritten = 'updated',
 ): Promise<INodeExecutionData[]> {
-	const first = updates[0]?.itemIndex ?? 0;
+	const { batchSize, notFound } = first as { batchSize: number; notFound: NotFoundHandling };
 	return await updateCodesInBatches.call(this, updates, {
-		batchSize: readBatchSize(this, first),
+		batchSize,
 		timeoutHint: () => TIMEOUT_HINT,
 		statusWhenWritten,
-		notFound: readNotFound(this, first),
+		notFound,
 	});
 }

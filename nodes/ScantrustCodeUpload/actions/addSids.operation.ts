@@ -7,7 +7,7 @@ import {
 	PRINTING_PARTNER_OPTION,
 	uploadParameters,
 } from '../helpers/upload/parameters';
-import type { UploadAction } from '../helpers/upload/run';
+import type { UploadAction, UploadInput } from '../helpers/upload/run';
 import { runUpload, validateUpload } from '../helpers/upload/run';
 
 const properties: INodeProperties[] = [
@@ -37,10 +37,14 @@ const action: UploadAction = {
 	},
 };
 
-export async function validate(this: IExecuteFunctions, itemIndex: number): Promise<void> {
-	await validateUpload.call(this, action, itemIndex);
+export async function validate(this: IExecuteFunctions, itemIndex: number): Promise<UploadInput> {
+	return await validateUpload.call(this, action, itemIndex);
 }
 
-export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<INodeExecutionData[]> {
-	return await runUpload.call(this, action, itemIndexes);
+export async function executeBatch(
+	this: IExecuteFunctions,
+	itemIndexes: number[],
+	inputs: UploadInput[],
+): Promise<INodeExecutionData[]> {
+	return await runUpload.call(this, action, itemIndexes, inputs);
 }

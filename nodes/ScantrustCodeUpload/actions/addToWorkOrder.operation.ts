@@ -2,8 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { resolveWorkOrder, workOrderLocator, workOrderLocatorValue } from '../../shared/workOrders';
+import type { LocatorValue } from '../../shared/locators';
 import { ALLOW_POSTED_DUPLICATES_OPTION, ID_FORMAT_OPTION, uploadParameters } from '../helpers/upload/parameters';
-import type { UploadAction } from '../helpers/upload/run';
+import type { UploadAction, UploadInput } from '../helpers/upload/run';
 import { runUpload, validateUpload } from '../helpers/upload/run';
 
 const properties: INodeProperties[] = [
@@ -29,12 +30,12 @@ export const description = updateDisplayOptions({ show: { operation: ['addToWork
 const action: UploadAction = {
 	endpoint: 'add-to-workorder',
 	check(itemIndex) {
-		workOrderLocatorValue(this, itemIndex);
+		return workOrderLocatorValue(this, itemIndex);
 	},
-	async fields(itemIndex): Promise<IDataObject> {
-		const { mode, value } = workOrderLocatorValue(this, itemIndex);
-		if (mode === 'ingestionKey') return { ingestion_key: value };
-		const workOrder = await resolveWorkOrder.call(this, itemIndex);
+	async fields(itemIndex, checked): Promise<IDataObject> {
+		const locator = checked as LocatorValue;
+		if (locator.mode === 'ingestionKey') return { ingestion_key: locator.value };
+		const workOrder = await resolveWorkOrder.call(this, itemIndex, locator);
 		if (typeof workOrder.ingestion_key !== 'string' || !workOrder.ingestion_key) {
 			throw new NodeOperationError(
 				this.getNode(),
@@ -49,10 +50,14 @@ const action: UploadAction = {
 	},
 };
 
-export async function validate(this: IExecuteFunctions, itemIndex: number): Promise<void> {
-	await validateUpload.call(this, action, itemIndex);
+export async function validate(this: IExecuteFunctions, itemIndex: number): Promise<UploadInput> {
+	return await validateUpload.call(this, action, itemIndex);
 }
 
-export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<INodeExecutionData[]> {
-	return await runUpload.call(this, action, itemIndexes);
+export async function executeBatch(
+	this: IExecuteFunctions,
+	itemIndexes: number[],
+	inputs: UploadInput[],
+): Promise<INodeExecutionData[]> {
+	return await runUpload.call(this, action, itemIndexes, inputs);
 }

@@ -8,7 +8,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { invalid } from '../../shared/validate';
 import { PRINTING_PARTNER_OPTION, uploadParameters } from '../helpers/upload/parameters';
-import type { UploadAction } from '../helpers/upload/run';
+import type { UploadAction, UploadInput } from '../helpers/upload/run';
 import { runUpload, validateUpload } from '../helpers/upload/run';
 import { readLocator, resourceLocator } from '../../shared/locators';
 
@@ -36,17 +36,21 @@ function templateKey(context: IExecuteFunctions, itemIndex: number): string {
 const action: UploadAction = {
 	endpoint: 'create-from-template',
 	check(itemIndex) {
-		templateKey(this, itemIndex);
+		return templateKey(this, itemIndex);
 	},
-	async fields(itemIndex): Promise<IDataObject> {
-		return { template: templateKey(this, itemIndex) };
+	async fields(_itemIndex, template): Promise<IDataObject> {
+		return { template: template as string };
 	},
 };
 
-export async function validate(this: IExecuteFunctions, itemIndex: number): Promise<void> {
-	await validateUpload.call(this, action, itemIndex);
+export async function validate(this: IExecuteFunctions, itemIndex: number): Promise<UploadInput> {
+	return await validateUpload.call(this, action, itemIndex);
 }
 
-export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<INodeExecutionData[]> {
-	return await runUpload.call(this, action, itemIndexes);
+export async function executeBatch(
+	this: IExecuteFunctions,
+	itemIndexes: number[],
+	inputs: UploadInput[],
+): Promise<INodeExecutionData[]> {
+	return await runUpload.call(this, action, itemIndexes, inputs);
 }

@@ -52,7 +52,13 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { operation: ['getManyRecords'] } }, properties);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+interface ListInput {
+	limit: number | undefined;
+	qs: IDataObject;
+}
+
+/** The limit and the query, read and checked before any request. */
+export function validate(this: IExecuteFunctions, itemIndex: number): ListInput {
 	const limit = readLimit(this, itemIndex);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const qs: IDataObject = {};
@@ -60,6 +66,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		const value = typeof filters[name] === 'string' ? (filters[name] as string).trim() : '';
 		if (value) qs[name] = value;
 	}
+	return { limit, qs };
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, { limit, qs }: ListInput): Promise<IDataObject[]> {
 	return await getAll.call(this, {
 		path: '/api/v2/ingestion/',
 		qs,

@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { productLocator } from '../../shared/descriptions';
 import { locatorValue, resolveProductId } from '../../shared/lookups';
+import type { LocatorValue } from '../../shared/locators';
 import { apiRequest } from '../../shared/transport';
 import { permissionsFor } from '../../shared/permissions';
 
@@ -10,12 +11,12 @@ const properties: INodeProperties[] = [{ ...productLocator, description: 'The pr
 
 export const description = updateDisplayOptions({ show: { operation: ['get'] } }, properties);
 
-export function validate(this: IExecuteFunctions, itemIndex: number): void {
-	locatorValue(this, itemIndex, 'product', 'Product');
+export function validate(this: IExecuteFunctions, itemIndex: number): LocatorValue {
+	return locatorValue(this, itemIndex, 'product', 'Product');
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const id = await resolveProductId.call(this, itemIndex);
+export async function execute(this: IExecuteFunctions, itemIndex: number, product: LocatorValue): Promise<IDataObject> {
+	const id = await resolveProductId.call(this, itemIndex, product);
 	return await apiRequest.call(this, {
 		method: 'GET',
 		path: `/api/v2/products/${id}/`,

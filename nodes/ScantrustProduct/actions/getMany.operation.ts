@@ -41,12 +41,22 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { operation: ['getMany'] } }, properties);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+interface ListInput {
+	limit: number | undefined;
+	qs: IDataObject;
+}
+
+/** The limit and the query, read and checked before any request. */
+export function validate(this: IExecuteFunctions, itemIndex: number): ListInput {
 	const limit = readLimit(this, itemIndex);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const qs: IDataObject = { is_archived: filters.archived === 'archived' ? 1 : 0 };
 	if (filters.ordering) qs.ordering = filters.ordering;
 	if (typeof filters.sku === 'string' && filters.sku.trim()) qs.sku__exact = filters.sku.trim();
+	return { limit, qs };
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, { limit, qs }: ListInput): Promise<IDataObject[]> {
 	return await getAll.call(this, {
 		path: '/api/v2/products/',
 		qs,

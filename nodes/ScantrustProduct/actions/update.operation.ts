@@ -8,6 +8,7 @@ import { invalid } from '../../shared/validate';
 import { productFieldOptions, productFields } from '../helpers/fields';
 import { permissionsFor } from '../../shared/permissions';
 import { unwrapLocator } from '../../shared/locators';
+import type { LocatorValue } from '../../shared/locators';
 
 const properties: INodeProperties[] = [
 	{ ...productLocator, description: 'The product to update' },
@@ -71,17 +72,21 @@ function brandText(brand: unknown): string | undefined {
 	return unwrapLocator(brand).value;
 }
 
-export function validate(this: IExecuteFunctions, itemIndex: number): void {
-	locatorValue(this, itemIndex, 'product', 'Product');
-	changes(this, itemIndex);
+interface UpdateInput {
+	product: LocatorValue;
+	body: IDataObject;
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const id = await resolveProductId.call(this, itemIndex);
+export function validate(this: IExecuteFunctions, itemIndex: number): UpdateInput {
+	return { product: locatorValue(this, itemIndex, 'product', 'Product'), body: changes(this, itemIndex) };
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, input: UpdateInput): Promise<IDataObject> {
+	const id = await resolveProductId.call(this, itemIndex, input.product);
 	return await apiRequest.call(this, {
 		method: 'PATCH',
 		path: `/api/v2/products/${id}/`,
-		body: changes(this, itemIndex),
+		body: input.body,
 		itemIndex,
 		// Setting the same fields again leaves the product as it is.
 		safeToRepeat: true,

@@ -11,7 +11,7 @@ import {
 import type { FilterProblem } from '../../shared/scanFilters';
 import { DEFAULT_PARALLEL_WINDOWS, exportScans, MAX_PARALLEL_WINDOWS } from '../../shared/scanExport';
 import type { ScanOrder } from '../../shared/scanExport';
-import { simplifyPages, simplifyScan } from '../../shared/simplify';
+import { readSimplify, simplifyPages, simplifyScan } from '../../shared/simplify';
 import { invalid } from '../../shared/validate';
 import { outputAsProperties, readOutputAs, scansToFile } from '../helpers/outputAs';
 
@@ -221,17 +221,28 @@ function query(context: IExecuteFunctions, itemIndex: number) {
 	};
 }
 
-export function validate(this: IExecuteFunctions, itemIndex: number): void {
-	query(this, itemIndex);
-	readOutputAs(this, itemIndex);
+interface ScanInput {
+	limit: number | undefined;
+	query: ReturnType<typeof query>;
+	output: ReturnType<typeof readOutputAs>;
+	simplify: boolean;
+}
+
+export function validate(this: IExecuteFunctions, itemIndex: number): ScanInput {
+	return {
+		limit: readLimit(this, itemIndex),
+		query: query(this, itemIndex),
+		output: readOutputAs(this, itemIndex),
+		simplify: readSimplify(this, itemIndex),
+	};
 }
 
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
+	{ limit, query: read, output, simplify }: ScanInput,
 ): Promise<IDataObject[] | INodeExecutionData[]> {
-	const limit = readLimit(this, itemIndex);
-	const { qs, productSku, problem, range, order, parallel } = query(this, itemIndex);
+	const { qs, productSku, problem, range, order, parallel } = read;
 	if (productSku) qs.product = await resolveScanProduct.call(this, productSku, problem, itemIndex);
 
 	// Read in time windows (nodes/shared/scanExport.ts): complete whatever order Scantrust lists
@@ -246,9 +257,8 @@ export async function execute(
 		itemIndex,
 	});
 	// A JSON Lines file holds the API's records as they are; Simplify is for items.
-	const output = readOutputAs(this, itemIndex);
 	if (output.mode === 'jsonLines') return await scansToFile(this, scansRead, output.property, itemIndex);
-	const batches = simplifyPages(this, itemIndex, scansRead, simplifyScan);
+	const batches = simplifyPages(simplify, scansRead, simplifyScan);
 
 	// Scans go out as they arrive, one reference each: exports run to hundreds of thousands of scans.
 	const scans: IDataObject[] = [];

@@ -17,12 +17,11 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { operation: ['getTask'] } }, properties);
 
-export function validate(this: IExecuteFunctions, itemIndex: number): void {
-	checkTaskId(this, itemIndex, this.getNodeParameter('taskId', itemIndex, ''));
+export function validate(this: IExecuteFunctions, itemIndex: number): string {
+	return checkTaskId(this, itemIndex, this.getNodeParameter('taskId', itemIndex, ''));
 }
 
 /** Reports the task as it is, failed or not: reading a state is not an error. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const taskId = checkTaskId(this, itemIndex, this.getNodeParameter('taskId', itemIndex, ''));
+export async function execute(this: IExecuteFunctions, itemIndex: number, taskId: string): Promise<IDataObject> {
 	return await getTask.call(this, taskId, itemIndex);
 }

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { notFoundOption, readNotFound, updateCodesInBatches } from '../../shared/scmBatch';
-import type { ScmUpdate } from '../../shared/scmBatch';
+import type { NotFoundHandling, ScmUpdate } from '../../shared/scmBatch';
 import { campaignLocator, mapperOptions, readMappedScmData, scmColumnsProperty, usesScmMapper } from '../../shared/scmMapper';
 import { dateWarnings } from '../../shared/scmValues';
 import {
@@ -53,7 +53,11 @@ function readUpdate(context: IExecuteFunctions, itemIndex: number): ScmUpdate {
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const emptyValues = String(options.emptyValues ?? 'skip');
 	if (usesScmMapper(context)) {
-		const { data, warnings } = readMappedScmData(context, itemIndex, { emptyValues, selectorKey: selector.dataKey });
+		const { data, warnings } = readMappedScmData(context, itemIndex, {
+			emptyValues,
+			selectorKey: selector.dataKey,
+			settings: options,
+		});
 		return { ...selector, itemIndex, data, warnings };
 	}
 	const data = readScmData(context, itemIndex, {
@@ -66,20 +70,30 @@ function readUpdate(context: IExecuteFunctions, itemIndex: number): ScmUpdate {
 }
 
 /** One item's update, read and checked once; the router hands it to `executeBatch`. */
-export function validate(this: IExecuteFunctions, itemIndex: number): ScmUpdate {
-	const update = readUpdate(this, itemIndex);
-	readBatchSize(this, itemIndex);
-	return update;
+interface UpdateInput {
+	update: ScmUpdate;
+	/** the run's settings, as read for its first item */
+	batchSize: number;
+	notFound: NotFoundHandling;
+}
+
+export function validate(this: IExecuteFunctions, itemIndex: number): UpdateInput {
+	return {
+		update: readUpdate(this, itemIndex),
+		batchSize: readBatchSize(this, itemIndex),
+		notFound: readNotFound(this, itemIndex),
+	};
 }
 
 export async function executeBatch(
 	this: IExecuteFunctions,
-	itemIndexes: number[],
-	updates: ScmUpdate[],
+	_itemIndexes: number[],
+	inputs: UpdateInput[],
 ): Promise<INodeExecutionData[]> {
-	return await updateCodesInBatches.call(this, updates, {
-		batchSize: readBatchSize(this, itemIndexes[0]),
-		notFound: readNotFound(this, itemIndexes[0]),
+	if (!inputs.length) return [];
+	return await updateCodesInBatches.call(this, inputs.map((input) => input.update), {
+		batchSize: inputs[0].batchSize,
+		notFound: inputs[0].notFound,
 		timeoutHint: (dataKey) =>
 			dataKey === 'extended_id' || dataKey === 'serial_number'
 				? 'Lower the batch size, or use the "Update Async" operation, which selects the codes by constraints and cannot time out.'

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { waitParameters, waitSettings } from '../../shared/waiting';
+import type { WaitSettings } from '../../shared/waiting';
 import { emptyValuesOption, fieldsToWriteProperty, readScmData, SCM_UPLOAD_PERMISSIONS } from '../../shared/scmFields';
 import { apiRequest } from '../../shared/transport';
 import { codeIdentifier, fieldKey, invalid } from '../../shared/validate';
@@ -118,22 +119,31 @@ function readConstraints(context: IExecuteFunctions, itemIndex: number): IDataOb
 	return constraints;
 }
 
-function readScmDataFor(context: IExecuteFunctions, itemIndex: number): IDataObject {
-	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+function readScmDataFor(context: IExecuteFunctions, itemIndex: number, options: IDataObject): IDataObject {
 	return readScmData(context, itemIndex, { mappingMode: 'defineBelow', emptyValues: String(options.emptyValues ?? 'skip') });
 }
 
-export function validate(this: IExecuteFunctions, itemIndex: number): void {
-	readConstraints(this, itemIndex);
-	readScmDataFor(this, itemIndex);
-	if (this.getNodeParameter('waitForCompletion', itemIndex, true)) waitSettings(this, itemIndex, { inOptions: true });
+interface AsyncInput {
+	constraints: IDataObject;
+	scmData: IDataObject;
+	/** set when the node waits for the task */
+	wait?: WaitSettings;
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export function validate(this: IExecuteFunctions, itemIndex: number): AsyncInput {
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	return {
+		constraints: readConstraints(this, itemIndex),
+		scmData: readScmDataFor(this, itemIndex, options),
+		wait: this.getNodeParameter('waitForCompletion', itemIndex, true) ? waitSettings(this, itemIndex, { options }) : undefined,
+	};
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, input: AsyncInput): Promise<IDataObject> {
 	const started = await apiRequest.call(this, {
 		method: 'POST',
 		path: '/api/v2/scm/upload/async/',
-		body: { constraints: readConstraints(this, itemIndex), scm_data: readScmDataFor(this, itemIndex) },
+		body: { constraints: input.constraints, scm_data: input.scmData },
 		itemIndex,
 		permissions: SCM_UPLOAD_PERMISSIONS,
 		throttleScope: 'scm',
@@ -148,9 +158,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			description: `Its answer was: ${JSON.stringify(started).slice(0, 300)}`,
 		});
 	}
-	if (!this.getNodeParameter('waitForCompletion', itemIndex, true)) return { task_id: taskId };
+	if (!input.wait) return { task_id: taskId };
 
-	const { intervalMs, timeoutMs } = waitSettings(this, itemIndex, { inOptions: true });
+	const { intervalMs, timeoutMs } = input.wait;
 	const task = await waitForTask.call(this, taskId, itemIndex, intervalMs, timeoutMs);
 	if (hasFailed(task)) throw taskFailedError(this, task, itemIndex);
 	return { task_id: taskId, ...task };

@@ -6,7 +6,7 @@ import type {
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { FROM_VERSION_1_1, productLocator, VERSION_1 } from '../../shared/descriptions';
-import { resolveProductId } from '../../shared/lookups';
+import { checkLocator, resolveProductId } from '../../shared/lookups';
 import { apiRequest } from '../../shared/transport';
 import { invalid, positiveInteger, requiredString } from '../../shared/validate';
 import { findWorkOrderByReference } from '../../shared/workOrders';
@@ -14,6 +14,7 @@ import { waitParameters, waitSettings } from '../../shared/waiting';
 import { waitUntilGenerated } from '../helpers/completion';
 import { permissionsFor } from '../../shared/permissions';
 import { readLocator } from '../../shared/locators';
+import type { LocatorValue } from '../../shared/locators';
 
 /** WOSID lists all five for creating a work order. */
 const PERMISSIONS = permissionsFor('Work Order', 'create');
@@ -94,8 +95,10 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { operation: ['create'] } }, properties);
 
 /** True when the optional product locator holds a value. */
-function hasProduct(context: IExecuteFunctions, itemIndex: number): boolean {
-	return readLocator(context, itemIndex, 'product').value !== '';
+/** The product the codes are assigned to; optional. */
+function product(context: IExecuteFunctions, itemIndex: number): LocatorValue | undefined {
+	const locator = readLocator(context, itemIndex, 'product');
+	return locator.value === '' ? undefined : checkLocator(context, itemIndex, locator, 'product', 'Product');
 }
 
 function quantity(context: IExecuteFunctions, itemIndex: number): number {
@@ -109,6 +112,7 @@ function quantity(context: IExecuteFunctions, itemIndex: number): number {
 interface WorkOrderInput {
 	body: IDataObject;
 	wait?: ReturnType<typeof waitSettings>;
+	product?: LocatorValue;
 }
 
 /** The work order to create, read and checked once per item. */
@@ -123,7 +127,7 @@ export function validate(this: IExecuteFunctions, itemIndex: number): WorkOrderI
 	};
 	if (typeof additional.remarks === 'string' && additional.remarks.trim()) body.remarks = additional.remarks.trim();
 	const wait = this.getNodeParameter('waitForCompletion', itemIndex, false) ? waitSettings(this, itemIndex) : undefined;
-	return { body, wait };
+	return { body, wait, product: product(this, itemIndex) };
 }
 
 /** References are unique per company: two items with the same one would fail half-way through. */
@@ -146,7 +150,7 @@ export function validateAll(this: IExecuteFunctions, itemIndexes: number[], inpu
 export async function execute(this: IExecuteFunctions, itemIndex: number, input: WorkOrderInput): Promise<IDataObject> {
 	const body = { ...input.body };
 	const reference = String(body.reference);
-	if (hasProduct(this, itemIndex)) body.product = await resolveProductId.call(this, itemIndex);
+	if (input.product) body.product = await resolveProductId.call(this, itemIndex, input.product);
 
 	const created = await apiRequest.call(this, {
 		method: 'POST',

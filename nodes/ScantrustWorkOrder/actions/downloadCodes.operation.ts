@@ -5,6 +5,8 @@ import { downloadToBinary } from '../../shared/transport';
 import { requiredString } from '../../shared/validate';
 import { resolveWorkOrder, workOrderLocator, workOrderLocatorValue } from '../../shared/workOrders';
 import { waitParameters, waitSettings } from '../../shared/waiting';
+import type { WaitSettings } from '../../shared/waiting';
+import type { LocatorValue } from '../../shared/locators';
 import { isGenerated, waitUntilGenerated } from '../helpers/completion';
 import { permissionsFor } from '../../shared/permissions';
 
@@ -32,10 +34,19 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { operation: ['downloadCodes'] } }, properties);
 
-export function validate(this: IExecuteFunctions, itemIndex: number): void {
-	workOrderLocatorValue(this, itemIndex);
-	requiredString(this, itemIndex, 'binaryPropertyName', 'Put Output File in Field');
-	if (this.getNodeParameter('waitForCompletion', itemIndex, false)) waitSettings(this, itemIndex);
+interface DownloadInput {
+	workOrder: LocatorValue;
+	property: string;
+	/** set when the node waits for the codes */
+	wait?: WaitSettings;
+}
+
+export function validate(this: IExecuteFunctions, itemIndex: number): DownloadInput {
+	return {
+		workOrder: workOrderLocatorValue(this, itemIndex),
+		property: requiredString(this, itemIndex, 'binaryPropertyName', 'Put Output File in Field'),
+		wait: this.getNodeParameter('waitForCompletion', itemIndex, false) ? waitSettings(this, itemIndex) : undefined,
+	};
 }
 
 /** A reference may hold characters a file name cannot. */
@@ -48,11 +59,11 @@ function fileNameFor(workOrder: IDataObject): string {
  * The work order's zip (codes.csv, manifest.json, parameters.txt, ...) from its `codegen_file`
  * link. The link points at a file store, so it is fetched without the UAT token.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const property = requiredString(this, itemIndex, 'binaryPropertyName', 'Put Output File in Field');
-	let workOrder = await resolveWorkOrder.call(this, itemIndex, PERMISSIONS);
-	if (!isGenerated(workOrder) && this.getNodeParameter('waitForCompletion', itemIndex, false)) {
-		workOrder = await waitUntilGenerated.call(this, Number(workOrder.id), itemIndex, waitSettings(this, itemIndex));
+export async function execute(this: IExecuteFunctions, itemIndex: number, input: DownloadInput): Promise<INodeExecutionData[]> {
+	const { property } = input;
+	let workOrder = await resolveWorkOrder.call(this, itemIndex, input.workOrder, PERMISSIONS);
+	if (!isGenerated(workOrder) && input.wait) {
+		workOrder = await waitUntilGenerated.call(this, Number(workOrder.id), itemIndex, input.wait);
 	}
 	if (!isGenerated(workOrder)) {
 		throw new NodeOperationError(

@@ -10,8 +10,12 @@ const properties: INodeProperties[] = [...returnAllOrLimit({}, 'templates')];
 export const description = updateDisplayOptions({ show: { operation: ['getTemplates'] } }, properties);
 
 /** The templates (set up by Scantrust) that secure-graphic work orders are made from. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const limit = readLimit(this, itemIndex);
+/** The limit, read and checked before any request. */
+export function validate(this: IExecuteFunctions, itemIndex: number): { limit: number | undefined } {
+	return { limit: readLimit(this, itemIndex) };
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, { limit }: { limit: number | undefined }): Promise<IDataObject[]> {
 	return await getAll.call(this, {
 		path: '/api/v2/workorders/templates/',
 		limit,

@@ -3,6 +3,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { resolveWorkOrder, workOrderLocator, workOrderLocatorValue } from '../../shared/workOrders';
 import { waitParameters, waitSettings } from '../../shared/waiting';
+import type { WaitSettings } from '../../shared/waiting';
+import type { LocatorValue } from '../../shared/locators';
 import { isGenerated, waitUntilGenerated } from '../helpers/completion';
 
 const properties: INodeProperties[] = [
@@ -12,13 +14,17 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { operation: ['waitForCompletion'] } }, properties);
 
-export function validate(this: IExecuteFunctions, itemIndex: number): void {
-	workOrderLocatorValue(this, itemIndex);
-	waitSettings(this, itemIndex);
+interface WaitInput {
+	workOrder: LocatorValue;
+	wait: WaitSettings;
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const workOrder = await resolveWorkOrder.call(this, itemIndex);
+export function validate(this: IExecuteFunctions, itemIndex: number): WaitInput {
+	return { workOrder: workOrderLocatorValue(this, itemIndex), wait: waitSettings(this, itemIndex) };
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, input: WaitInput): Promise<IDataObject> {
+	const workOrder = await resolveWorkOrder.call(this, itemIndex, input.workOrder);
 	if (isGenerated(workOrder)) return workOrder;
-	return await waitUntilGenerated.call(this, Number(workOrder.id), itemIndex, waitSettings(this, itemIndex));
+	return await waitUntilGenerated.call(this, Number(workOrder.id), itemIndex, input.wait);
 }

@@ -107,10 +107,14 @@ function sizeProblem(bytes: number): string | undefined {
 }
 
 /** Checks the item's file (present, CSV or JSON, not empty, at most 100 MB) and says which type it is. */
-export async function checkCodeFile(
-	context: IExecuteFunctions,
-	itemIndex: number,
-): Promise<{ property: string; binary: IBinaryData; filetype: CodeFileType; bytes?: number }> {
+export interface CheckedFile {
+	property: string;
+	binary: IBinaryData;
+	filetype: CodeFileType;
+	bytes?: number;
+}
+
+export async function checkCodeFile(context: IExecuteFunctions, itemIndex: number): Promise<CheckedFile> {
 	const property = requiredString(context, itemIndex, 'binaryPropertyName', FIELD);
 	const item = context.getInputData()[itemIndex];
 	const binary = item?.binary?.[property];
@@ -157,8 +161,7 @@ export async function checkCodeFile(
  * it from the start. Files in n8n's binary store are read as a stream; in n8n's in-memory mode the
  * item already holds the whole file.
  */
-export async function readCodeFile(context: IExecuteFunctions, itemIndex: number): Promise<CodeFile> {
-	const { binary, filetype, bytes } = await checkCodeFile(context, itemIndex);
+export function readCodeFile(context: IExecuteFunctions, { binary, filetype, bytes }: CheckedFile): CodeFile {
 	const id = binary.id;
 	const size = bytes ?? Buffer.from(String(binary.data ?? ''), 'base64').length;
 	return {

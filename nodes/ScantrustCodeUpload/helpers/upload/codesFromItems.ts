@@ -45,10 +45,23 @@ function isScalar(value: unknown): boolean {
 	return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 }
 
-/** Reads and checks the codes of the given items; settings errors throw, code errors are collected. */
+/** Where an item's code ID and data are: its parameters, read once and checked. */
+export interface CodeFields {
+	idField: string;
+	fields: 'none' | 'all' | string[];
+}
+
+export function readCodeFields(context: IExecuteFunctions, itemIndex: number): CodeFields {
+	const idField = String(context.getNodeParameter('codeIdField', itemIndex, 'id') ?? '').trim();
+	if (!idField) throw invalid(context, itemIndex, 'Code ID Field', 'is empty');
+	return { idField, fields: dataFields(context, itemIndex) };
+}
+
+/** Checks the codes of the given items (`read[k]` for `itemIndexes[k]`); code errors are collected. */
 export function collectCodes(
 	context: IExecuteFunctions,
 	itemIndexes: number[],
+	read: CodeFields[],
 	format: 'default' | 'gs1',
 ): CollectedCodes {
 	const items = context.getInputData();
@@ -56,10 +69,8 @@ export function collectCodes(
 	const problems: CodeProblem[] = [];
 	const firstItemWithId = new Map<string, number>();
 
-	for (const i of itemIndexes) {
-		const idField = String(context.getNodeParameter('codeIdField', i, 'id') ?? '').trim();
-		if (!idField) throw invalid(context, i, 'Code ID Field', 'is empty');
-		const fields = dataFields(context, i);
+	for (const [position, i] of itemIndexes.entries()) {
+		const { idField, fields } = read[position];
 		const json = items[i].json ?? {};
 		const before = problems.length;
 

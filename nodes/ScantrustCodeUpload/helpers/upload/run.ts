@@ -3,11 +3,14 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { asNodeError, errorItem } from '../../../shared/router';
 import { apiRequest, uploadToPresignedUrl } from '../../../shared/transport';
-import { waitSettings } from '../../../shared/waiting';
+import type { WaitSettings } from '../../../shared/waiting';
 import { getRecord, waitForRecord } from '../records';
 import { checkCodeFile, readCodeFile } from './codeFile';
-import { codeProblemsError, collectCodes } from './codesFromItems';
-import { idFormat, uploadSettings } from './settings';
+import type { CheckedFile } from './codeFile';
+import { codeProblemsError, collectCodes, readCodeFields } from './codesFromItems';
+import type { CodeFields } from './codesFromItems';
+import { uploadSettings } from './settings';
+import type { UploadSettings } from './settings';
 import { permissionsFor } from '../../../shared/permissions';
 
 /** UPC lists these for code uploads; Scantrust names no smaller set per endpoint. */
@@ -16,22 +19,62 @@ export const INGESTION_CREATE = permissionsFor('Code Upload', 'createFromTemplat
 /** What differs between Create from Template, Add to Work Order and Add SIDs. */
 export interface UploadAction {
 	endpoint: 'create-from-template' | 'add-to-workorder' | 'add-sids';
-	/** the operation's own settings, checked without any request */
-	check(this: IExecuteFunctions, itemIndex: number): void;
+	/** reads and checks the operation's own settings, without any request; `fields` gets what it returns */
+	check(this: IExecuteFunctions, itemIndex: number): unknown;
 	/** the operation's own body fields (may look things up, e.g. a work order's ingestion key) */
-	fields(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject>;
+	fields(this: IExecuteFunctions, itemIndex: number, checked: unknown): Promise<IDataObject>;
 }
+
+/** What one upload needs, read once: its settings and the operation's own parameters. */
+interface UploadRun {
+	settings: UploadSettings;
+	checked: unknown;
+}
+
+interface FileInput {
+	file: CheckedFile;
+	run: UploadRun;
+}
+
+interface ItemsInput {
+	codeFields?: CodeFields;
+	/** item 0 only: the upload's settings */
+	run?: UploadRun;
+	/** what could not be read; reported for the whole upload, as before anything is sent */
+	error?: unknown;
+}
+
+/**
+ * One item's input. A file is one upload per item, checked up front. Input items are one upload
+ * together, with the first item's settings; a parameter that cannot be read fails that upload as
+ * a whole (one error paired with every item), so `validate` keeps it instead of throwing.
+ */
+export type UploadInput = FileInput | ItemsInput;
 
 function source(context: IExecuteFunctions): 'items' | 'file' {
 	return context.getNodeParameter('source', 0, 'items') === 'file' ? 'file' : 'items';
 }
 
-/** Per-item checks before anything is sent. In api mode the upload's settings come from its first item, checked there. */
-export async function validateUpload(this: IExecuteFunctions, action: UploadAction, itemIndex: number): Promise<void> {
-	if (source(this) !== 'file') return;
-	uploadSettings(this, itemIndex);
-	action.check.call(this, itemIndex);
-	await checkCodeFile(this, itemIndex);
+function readRun(context: IExecuteFunctions, action: UploadAction, itemIndex: number): UploadRun {
+	const settings = uploadSettings(context, itemIndex);
+	return { settings, checked: action.check.call(context, itemIndex) };
+}
+
+/**
+ * Reads each item's input once, before anything is sent. In api mode the upload's settings come
+ * from its first item: validate never fails there, so item 0 is always that item.
+ */
+export async function validateUpload(this: IExecuteFunctions, action: UploadAction, itemIndex: number): Promise<UploadInput> {
+	if (source(this) === 'file') {
+		const run = readRun(this, action, itemIndex);
+		return { run, file: await checkCodeFile(this, itemIndex) };
+	}
+	try {
+		const run = itemIndex === 0 ? readRun(this, action, itemIndex) : undefined;
+		return { run, codeFields: readCodeFields(this, itemIndex) };
+	} catch (error) {
+		return { error };
+	}
 }
 
 /** Runs an upload operation: one upload of all items (api mode) or one upload per item's file. */
@@ -39,25 +82,30 @@ export async function runUpload(
 	this: IExecuteFunctions,
 	action: UploadAction,
 	itemIndexes: number[],
+	inputs: UploadInput[],
 ): Promise<INodeExecutionData[]> {
 	return source(this) === 'file'
-		? await uploadFiles.call(this, action, itemIndexes)
-		: await uploadItems.call(this, action, itemIndexes);
+		? await uploadFiles.call(this, action, itemIndexes, inputs as FileInput[])
+		: await uploadItems.call(this, action, itemIndexes, inputs as ItemsInput[]);
 }
 
 async function uploadItems(
 	this: IExecuteFunctions,
 	action: UploadAction,
 	itemIndexes: number[],
+	inputs: ItemsInput[],
 ): Promise<INodeExecutionData[]> {
 	const continueOnFail = this.continueOnFail();
 	const first = itemIndexes[0];
 	const output: INodeExecutionData[] = [];
 	let collected;
+	let run: UploadRun;
 	try {
-		uploadSettings(this, first);
-		action.check.call(this, first);
-		collected = collectCodes(this, itemIndexes, idFormat(this, first));
+		// In the order they were read: the first item's settings, then each item's code fields.
+		const unread = inputs.find((input) => input.error !== undefined);
+		if (unread) throw unread.error;
+		run = inputs[0].run as UploadRun;
+		collected = collectCodes(this, itemIndexes, inputs.map((input) => input.codeFields as CodeFields), run.settings.format);
 	} catch (error) {
 		if (!continueOnFail) throw asNodeError(this, error, first);
 		return [{ ...errorItem(this, error, first), pairedItem: itemIndexes.map((item) => ({ item })) }];
@@ -79,8 +127,8 @@ async function uploadItems(
 	const paired = sent.map((item) => ({ item }));
 	try {
 		const body: IDataObject = {
-			...uploadSettings(this, sent[0]),
-			...(await action.fields.call(this, sent[0])),
+			...run.settings.body,
+			...(await action.fields.call(this, sent[0], run.checked)),
 			mode: 'api',
 			codes: codes.map((code) => code.record),
 		};
@@ -92,7 +140,7 @@ async function uploadItems(
 			permissions: INGESTION_CREATE,
 			hint: 'All input items were sent as one upload; the error concerns the upload as a whole.',
 		});
-		const record = await outcome.call(this, recordKey(this, created, sent[0]), sent[0]);
+		const record = await outcome.call(this, recordKey(this, created, sent[0]), sent[0], run.settings.wait);
 		output.push({ json: record, pairedItem: paired });
 	} catch (error) {
 		if (!continueOnFail) throw asNodeError(this, error, sent[0]);
@@ -105,11 +153,12 @@ async function uploadFiles(
 	this: IExecuteFunctions,
 	action: UploadAction,
 	itemIndexes: number[],
+	inputs: FileInput[],
 ): Promise<INodeExecutionData[]> {
 	const output: INodeExecutionData[] = [];
-	for (const itemIndex of itemIndexes) {
+	for (const [position, itemIndex] of itemIndexes.entries()) {
 		try {
-			output.push({ json: await uploadFile.call(this, action, itemIndex), pairedItem: { item: itemIndex } });
+			output.push({ json: await uploadFile.call(this, action, itemIndex, inputs[position]), pairedItem: { item: itemIndex } });
 		} catch (error) {
 			if (!this.continueOnFail()) throw asNodeError(this, error, itemIndex);
 			output.push(errorItem(this, error, itemIndex));
@@ -119,14 +168,19 @@ async function uploadFiles(
 }
 
 /** File mode (IFILE): create the record, POST the file to the pre-signed link, then ask for processing. */
-async function uploadFile(this: IExecuteFunctions, action: UploadAction, itemIndex: number): Promise<IDataObject> {
-	const file = await readCodeFile(this, itemIndex);
+async function uploadFile(
+	this: IExecuteFunctions,
+	action: UploadAction,
+	itemIndex: number,
+	{ file: checked, run }: FileInput,
+): Promise<IDataObject> {
+	const file = readCodeFile(this, checked);
 	const created = await apiRequest.call(this, {
 		method: 'POST',
 		path: `/api/v2/ingestion/codes/${action.endpoint}/`,
 		body: {
-			...uploadSettings(this, itemIndex),
-			...(await action.fields.call(this, itemIndex)),
+			...run.settings.body,
+			...(await action.fields.call(this, itemIndex, run.checked)),
 			mode: 'file',
 			filetype: file.filetype,
 		},
@@ -163,7 +217,7 @@ async function uploadFile(this: IExecuteFunctions, action: UploadAction, itemInd
 			return record.status && record.status !== 'uploading' ? { record_key: key } : undefined;
 		},
 	});
-	return await outcome.call(this, key, itemIndex);
+	return await outcome.call(this, key, itemIndex, run.settings.wait);
 }
 
 /** The record key of a create answer; Scantrust documents only that the answer "carries the record key". */
@@ -179,9 +233,7 @@ function recordKey(context: IExecuteFunctions, created: IDataObject, itemIndex: 
 }
 
 /** The record after the upload: processed (and checked) when waiting, else as it is now. */
-async function outcome(this: IExecuteFunctions, key: string, itemIndex: number): Promise<IDataObject> {
-	if (this.getNodeParameter('waitForCompletion', itemIndex, false)) {
-		return await waitForRecord.call(this, key, itemIndex, waitSettings(this, itemIndex));
-	}
+async function outcome(this: IExecuteFunctions, key: string, itemIndex: number, wait: WaitSettings | undefined): Promise<IDataObject> {
+	if (wait) return await waitForRecord.call(this, key, itemIndex, wait);
 	return await getRecord.call(this, key, itemIndex);
 }

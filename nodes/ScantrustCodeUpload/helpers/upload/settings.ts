@@ -2,9 +2,17 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { invalid, positiveInteger } from '../../../shared/validate';
 import { waitSettings } from '../../../shared/waiting';
+import type { WaitSettings } from '../../../shared/waiting';
 
 /** The upload settings of one item, checked and in the API's field names (sends nothing). */
-export function uploadSettings(context: IExecuteFunctions, itemIndex: number): IDataObject {
+/** An upload's settings, read once: the request's fields, the wait (when waiting) and the ID format. */
+export interface UploadSettings {
+	body: IDataObject;
+	wait?: WaitSettings;
+	format: 'default' | 'gs1';
+}
+
+export function uploadSettings(context: IExecuteFunctions, itemIndex: number): UploadSettings {
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const body: IDataObject = {};
 	if (typeof options.description === 'string' && options.description.trim()) {
@@ -29,8 +37,8 @@ export function uploadSettings(context: IExecuteFunctions, itemIndex: number): I
 		}
 		body.url_prefix = prefix;
 	}
-	if (context.getNodeParameter('waitForCompletion', itemIndex, false)) waitSettings(context, itemIndex);
-	return body;
+	const wait = context.getNodeParameter('waitForCompletion', itemIndex, false) ? waitSettings(context, itemIndex) : undefined;
+	return { body, wait, format: options.id_format === 'gs1' ? 'gs1' : 'default' };
 }
 
 /** Key/value pairs as an object; a key given twice is a mistake worth naming. */
@@ -44,10 +52,4 @@ function defaultScmData(context: IExecuteFunctions, itemIndex: number, options: 
 		data[key] = pair.value === undefined || pair.value === null ? '' : pair.value;
 	}
 	return data;
-}
-
-/** The ID format the codes are checked against: Scantrust's default rules unless GS1 is chosen. */
-export function idFormat(context: IExecuteFunctions, itemIndex: number): 'default' | 'gs1' {
-	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	return options.id_format === 'gs1' ? 'gs1' : 'default';
 }
