@@ -112,11 +112,31 @@ const cases = {
 		}),
 		get: () => ({ parameters: { operation: 'get', dataKey: 'extended_id', extendedId: '={{ $json.ext }}', options: { pollInterval: 1 } }, input: two((n) => ({ ext: codes()[n].extended_id })) }),
 		export: () => ({ parameters: { operation: 'export', filters: { workorder: '={{ $json.wo }}' }, options: { pollInterval: 1 } }, input: two((n) => ({ wo: workOrders()[n].id })) }),
+		'export (version 1.1)': () => ({
+			parameters: { operation: 'export', filters: { workorder: '={{ $json.wo }}' }, binaryPropertyName: 'codes', options: { pollInterval: 1 } },
+			input: two((n) => ({ wo: workOrders()[n].id })),
+			typeVersion: 1.1,
+		}),
+		'blacklist (codes of a work order)': () => ({
+			parameters: { operation: 'blacklist', codesFrom: 'workOrder', workOrder: byId('={{ $json.id }}'), reason: 9, options: { pollInterval: 1, timeout: 60 } },
+			input: two((n) => ({ id: workOrders()[n].id })),
+		}),
+		'activate (codes of a product)': () => ({
+			parameters: { operation: 'activate', codesFrom: 'product', codesOfProduct: byId('={{ $json.id }}'), waitForCompletion: false, options: { pollInterval: 1, timeout: 60 } },
+			input: two((n) => ({ id: activeProducts()[n].id })),
+		}),
 	},
 	scantrustCodeUpload: {
 		createFromTemplate: () => ({
 			parameters: { operation: 'createFromTemplate', template: byKey('sid-pre-print'), source: 'items', codeIdField: 'id', scmData: 'none', options: {}, ...wait },
 			input: two((n) => ({ id: `RO-TEMPLATE-${n}` })),
+		}),
+		'addSids (from files)': () => ({
+			parameters: { operation: 'addSids', source: 'file', binaryPropertyName: 'data', fileType: 'auto', options: {}, ...wait },
+			input: [0, 1].map((n) => ({
+				json: {},
+				binary: { data: { data: Buffer.from(`id\r\nRO-FILE-CODE-${n}\r\n`).toString('base64'), mimeType: 'text/csv', fileName: 'codes.csv' } },
+			})),
 		}),
 		addSids: () => ({ parameters: { operation: 'addSids', source: 'items', codeIdField: 'id', scmData: 'none', options: {}, waitForCompletion: false }, input: two((n) => ({ id: `RO-SIDS-CODE-${n}` })) }),
 		addToWorkOrder: () => ({
