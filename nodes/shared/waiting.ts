@@ -41,21 +41,23 @@ export function waitParameters(
 	];
 }
 
-/**
- * The wait settings in milliseconds, checked (an expression may give anything). They are read
- * from the node's top-level parameters, or from its "Options" collection with `inOptions`.
- */
+/** How often to check and for how long, in milliseconds. */
 export interface WaitSettings {
 	intervalMs: number;
 	timeoutMs: number;
 }
+
+/**
+ * The wait settings in milliseconds, checked (an expression may give anything). They are read
+ * from the node's top-level parameters, or from its "Options" collection with `inOptions` (or
+ * `options`, that collection as the caller has already read it for this item).
+ */
 
 export function waitSettings(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	{ inOptions = false, options }: { inOptions?: boolean; options?: IDataObject } = {},
 ): WaitSettings {
-	// `options`: the "Options" collection the caller has already read for this item.
 	const source = inOptions || options
 		? (options ?? (context.getNodeParameter('options', itemIndex, {}) as IDataObject))
 		: {
