@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { permissionsFor } from './permissions';
+import { SCM_UPLOAD_PERMISSIONS } from './scmFields';
 import { apiRequest, waitFor } from './transport';
 import type { WaitOptions } from './transport/wait';
 import { invalid } from './validate';
@@ -9,6 +10,36 @@ import { invalid } from './validate';
 /** SCM async tasks (`GET /api/v2/scm/tasks/{id}/`, scantrust-api.md §4.4), shared by Update Async and Get Task. */
 
 export const TASK_PERMISSIONS = permissionsFor('SCM Data', 'getTask');
+
+/**
+ * Starts an async SCM update (`POST /api/v2/scm/upload/async/`, §4.3) and returns its task ID.
+ * Not sent again when its fate is unknown (no answer, 502, 504): a second task would be a second
+ * change, and Scantrust has no documented way to list tasks and find the first one.
+ */
+export async function startScmTask(
+	this: IExecuteFunctions,
+	constraints: IDataObject,
+	scmData: IDataObject,
+	itemIndex: number,
+): Promise<string> {
+	const started = await apiRequest.call(this, {
+		method: 'POST',
+		path: '/api/v2/scm/upload/async/',
+		body: { constraints, scm_data: scmData },
+		itemIndex,
+		permissions: SCM_UPLOAD_PERMISSIONS,
+		throttleScope: 'scm',
+		safeToRepeat: false,
+	});
+	const taskId = String(started.task_id ?? '');
+	if (!taskId) {
+		throw new NodeOperationError(this.getNode(), 'Scantrust accepted the async update but returned no task ID', {
+			itemIndex,
+			description: `Its answer was: ${JSON.stringify(started).slice(0, 300)}`,
+		});
+	}
+	return taskId;
+}
 
 /**
  * The client code seen calling the API uses pending, in-progress, complete and failed; the docs say

@@ -1,14 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-import { hasFailed, taskFailedError, waitForTask } from '../../shared/scmTask';
+import { hasFailed, startScmTask, taskFailedError, waitForTask } from '../../shared/scmTask';
 import { exportCodes } from '../../shared/codeExport';
 import { productLocator } from '../../shared/descriptions';
 import { resolveProductId } from '../../shared/lookups';
 import { asNodeError, errorItem } from '../../shared/router';
 import { addWarningHint } from '../../shared/scmBatch';
-import { SCM_UPLOAD_PERMISSIONS } from '../../shared/scmFields';
-import { apiRequest } from '../../shared/transport';
 import { fieldKey, invalid } from '../../shared/validate';
 import { waitParameters, waitSettings } from '../../shared/waiting';
 import type { WaitSettings } from '../../shared/waiting';
@@ -193,27 +190,6 @@ async function resolveSet(this: IExecuteFunctions, itemIndex: number, input: Cod
 	return { kind, described: { workorder_id: id }, exportFilter: { workorder: String(id) }, label: `work order ${id}` };
 }
 
-async function startTask(this: IExecuteFunctions, constraints: IDataObject, scmData: IDataObject, itemIndex: number): Promise<string> {
-	const started = await apiRequest.call(this, {
-		method: 'POST',
-		path: '/api/v2/scm/upload/async/',
-		body: { constraints, scm_data: scmData },
-		itemIndex,
-		permissions: SCM_UPLOAD_PERMISSIONS,
-		throttleScope: 'scm',
-		// A second task would be a second change; Scantrust documents no way to list tasks.
-		safeToRepeat: false,
-	});
-	const taskId = String(started.task_id ?? '');
-	if (!taskId) {
-		throw new NodeOperationError(this.getNode(), 'Scantrust accepted the async update but returned no task ID', {
-			itemIndex,
-			description: `Its answer was: ${JSON.stringify(started).slice(0, 300)}`,
-		});
-	}
-	return taskId;
-}
-
 /** Applies `scmData` to one item's set; the output says which set, how many codes, and the tasks. */
 async function changeSet(
 	this: IExecuteFunctions,
@@ -236,7 +212,7 @@ async function changeSet(
 		}
 	}
 	const taskIds: string[] = [];
-	for (const constraint of constraints) taskIds.push(await startTask.call(this, constraint, scmData, itemIndex));
+	for (const constraint of constraints) taskIds.push(await startScmTask.call(this, constraint, scmData, itemIndex));
 	if (!input.waitForCompletion) {
 		json.tasks = taskIds.map((task_id) => ({ task_id }));
 		if (!taskIds.length) json.warnings = [`${capitalise(set.label)} has no codes: nothing was changed`];

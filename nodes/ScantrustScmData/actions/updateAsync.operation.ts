@@ -1,12 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { waitParameters, waitSettings } from '../../shared/waiting';
 import type { WaitSettings } from '../../shared/waiting';
-import { emptyValuesOption, fieldsToWriteProperty, readScmData, SCM_UPLOAD_PERMISSIONS } from '../../shared/scmFields';
-import { apiRequest } from '../../shared/transport';
+import { emptyValuesOption, fieldsToWriteProperty, readScmData } from '../../shared/scmFields';
 import { codeIdentifier, fieldKey, invalid } from '../../shared/validate';
-import { hasFailed, taskFailedError, waitForTask } from '../../shared/scmTask';
+import { hasFailed, startScmTask, taskFailedError, waitForTask } from '../../shared/scmTask';
 
 const properties: INodeProperties[] = [
 	{
@@ -140,24 +139,7 @@ export function validate(this: IExecuteFunctions, itemIndex: number): AsyncInput
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, input: AsyncInput): Promise<IDataObject> {
-	const started = await apiRequest.call(this, {
-		method: 'POST',
-		path: '/api/v2/scm/upload/async/',
-		body: { constraints: input.constraints, scm_data: input.scmData },
-		itemIndex,
-		permissions: SCM_UPLOAD_PERMISSIONS,
-		throttleScope: 'scm',
-		// Not sent again when its fate is unknown (no answer, 502, 504): a second task would be a
-		// second change, and Scantrust has no documented way to list tasks and find the first one.
-		safeToRepeat: false,
-	});
-	const taskId = String(started.task_id ?? '');
-	if (!taskId) {
-		throw new NodeOperationError(this.getNode(), 'Scantrust accepted the async update but returned no task ID', {
-			itemIndex,
-			description: `Its answer was: ${JSON.stringify(started).slice(0, 300)}`,
-		});
-	}
+	const taskId = await startScmTask.call(this, input.constraints, input.scmData, itemIndex);
 	if (!input.wait) return { task_id: taskId };
 
 	const { intervalMs, timeoutMs } = input.wait;
