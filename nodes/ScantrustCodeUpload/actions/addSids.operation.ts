@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import {
@@ -7,8 +7,8 @@ import {
 	PRINTING_PARTNER_OPTION,
 	uploadParameters,
 } from '../helpers/upload/parameters';
-import type { UploadAction, UploadInput } from '../helpers/upload/run';
-import { runUpload, validateUpload } from '../helpers/upload/run';
+import type { UploadAction } from '../helpers/upload/run';
+import { uploadOperation } from '../helpers/upload/run';
 
 const properties: INodeProperties[] = [
 	...uploadParameters([
@@ -37,14 +37,4 @@ const action: UploadAction = {
 	},
 };
 
-export async function validate(this: IExecuteFunctions, itemIndex: number): Promise<UploadInput> {
-	return await validateUpload.call(this, action, itemIndex);
-}
-
-export async function executeBatch(
-	this: IExecuteFunctions,
-	itemIndexes: number[],
-	inputs: UploadInput[],
-): Promise<INodeExecutionData[]> {
-	return await runUpload.call(this, action, itemIndexes, inputs);
-}
+export const { validate, executeBatch } = uploadOperation(action);

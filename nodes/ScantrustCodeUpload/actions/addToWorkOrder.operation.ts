@@ -1,11 +1,11 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { resolveWorkOrder, workOrderLocator, workOrderLocatorValue } from '../../shared/workOrders';
 import type { LocatorValue } from '../../shared/locators';
 import { ALLOW_POSTED_DUPLICATES_OPTION, ID_FORMAT_OPTION, uploadParameters } from '../helpers/upload/parameters';
-import type { UploadAction, UploadInput } from '../helpers/upload/run';
-import { runUpload, validateUpload } from '../helpers/upload/run';
+import type { UploadAction } from '../helpers/upload/run';
+import { uploadOperation } from '../helpers/upload/run';
 
 const properties: INodeProperties[] = [
 	{
@@ -50,14 +50,4 @@ const action: UploadAction = {
 	},
 };
 
-export async function validate(this: IExecuteFunctions, itemIndex: number): Promise<UploadInput> {
-	return await validateUpload.call(this, action, itemIndex);
-}
-
-export async function executeBatch(
-	this: IExecuteFunctions,
-	itemIndexes: number[],
-	inputs: UploadInput[],
-): Promise<INodeExecutionData[]> {
-	return await runUpload.call(this, action, itemIndexes, inputs);
-}
+export const { validate, executeBatch } = uploadOperation(action);

@@ -1,15 +1,14 @@
 import type {
 	IDataObject,
 	IExecuteFunctions,
-	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { invalid } from '../../shared/validate';
 import { PRINTING_PARTNER_OPTION, uploadParameters } from '../helpers/upload/parameters';
-import type { UploadAction, UploadInput } from '../helpers/upload/run';
-import { runUpload, validateUpload } from '../helpers/upload/run';
+import type { UploadAction } from '../helpers/upload/run';
+import { uploadOperation } from '../helpers/upload/run';
 import { readLocator, resourceLocator } from '../../shared/locators';
 
 const properties: INodeProperties[] = [
@@ -43,14 +42,4 @@ const action: UploadAction = {
 	},
 };
 
-export async function validate(this: IExecuteFunctions, itemIndex: number): Promise<UploadInput> {
-	return await validateUpload.call(this, action, itemIndex);
-}
-
-export async function executeBatch(
-	this: IExecuteFunctions,
-	itemIndexes: number[],
-	inputs: UploadInput[],
-): Promise<INodeExecutionData[]> {
-	return await runUpload.call(this, action, itemIndexes, inputs);
-}
+export const { validate, executeBatch } = uploadOperation(action);

@@ -77,6 +77,21 @@ export async function validateUpload(this: IExecuteFunctions, action: UploadActi
 	}
 }
 
+/** An upload operation's two steps for its action: what its file exports as validate and executeBatch. */
+export function uploadOperation(action: UploadAction): {
+	validate(this: IExecuteFunctions, itemIndex: number): Promise<UploadInput>;
+	executeBatch(this: IExecuteFunctions, itemIndexes: number[], inputs: UploadInput[]): Promise<INodeExecutionData[]>;
+} {
+	return {
+		async validate(itemIndex) {
+			return await validateUpload.call(this, action, itemIndex);
+		},
+		async executeBatch(itemIndexes, inputs) {
+			return await runUpload.call(this, action, itemIndexes, inputs);
+		},
+	};
+}
+
 /** Runs an upload operation: one upload of all items (api mode) or one upload per item's file. */
 export async function runUpload(
 	this: IExecuteFunctions,
