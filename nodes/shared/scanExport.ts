@@ -350,6 +350,9 @@ function enoughFor(
 
 const DAY_US = 86_400 * SECOND_US;
 
+/** A half-open range [from, to) of scan time, in time keys. */
+type Window = { from: number; to: number };
+
 /**
  * The windows for [from, to) with a Limit, in time order, with boundaries on whole seconds: small
  * windows at the wanted end (1/1024 of the range, at least a minute), doubling away from it, so a
@@ -359,7 +362,7 @@ export function planLimitWindows(
 	from: number,
 	to: number,
 	options: { order: ScanOrder; byDay?: boolean },
-): Array<{ from: number; to: number }> {
+): Window[] {
 	const span = to - from;
 	if (span <= 0) return [];
 	const unit = options.byDay ? DAY_US : SECOND_US;
@@ -377,7 +380,7 @@ export function planLimitWindows(
 	}
 	cuts.sort((x, y) => x - y);
 	const bounds = [from, ...cuts.filter((cut) => cut > from && cut < to), to];
-	const windows: Array<{ from: number; to: number }> = [];
+	const windows: Window[] = [];
 	for (let k = 1; k < bounds.length; k++) {
 		if (bounds[k] > bounds[k - 1]) windows.push({ from: bounds[k - 1], to: bounds[k] });
 	}
@@ -425,19 +428,19 @@ export class WindowPlanner {
 		this.unit = DAY_US;
 	}
 
-	/** What a window read held: its scans over its width. */
-	observe(window: { from: number; to: number }, scans: number): void {
-		this.density = scans / (window.to - window.from);
+	/** The density (scans per microsecond) the latest window read found. */
+	observe(density: number): void {
+		this.density = density;
 	}
 
 	/** The next window in delivery order, or undefined when the range is covered. */
-	next(): { from: number; to: number } | undefined {
+	next(): Window | undefined {
 		const { unit } = this;
 		if (this.order === 'oldest' ? this.cursor >= this.to : this.cursor <= this.from) return undefined;
 		const doubled = this.width === undefined ? Infinity : this.width * 2;
 		const fitted = this.density ? WINDOW_SCANS / this.density : this.width === undefined ? this.widths.start : Infinity;
 		const width = Math.max(1, Math.min(doubled, fitted, this.widths.max ?? Infinity));
-		let window: { from: number; to: number };
+		let window: Window;
 		if (this.order === 'oldest') {
 			const end = Math.min(this.to, Math.ceil((this.cursor + width) / unit) * unit);
 			window = { from: this.cursor, to: end };
@@ -471,7 +474,6 @@ export interface ExportRequest {
  */
 export const MAX_SCANS_PER_WINDOW = 2 * SCAN_PAGE_SIZE;
 
-type Window = { from: number; to: number };
 /** A window to read (launched once `read` is set), or the place where a planner's windows go. */
 type Slot = { window: Window; planner?: WindowPlanner; read?: Promise<WindowResult> } | { planner: WindowPlanner; window?: undefined };
 
@@ -514,13 +516,10 @@ export async function* exportScans(
 		byDay = probe.widened;
 		const planner = new WindowPlanner(from, to, order, { start: (to - from) / (parallel * 4) });
 		if (byDay) planner.useWholeDays();
-		let first = Infinity;
-		let last = -Infinity;
-		for (const entry of probe.entries) {
-			if (entry.time < first) first = entry.time;
-			if (entry.time > last) last = entry.time;
-		}
-		if (last > first) planner.observe({ from: first, to: last }, probe.entries.length);
+		// The probe's entries are sorted by time.
+		const first = probe.entries[0]?.time ?? 0;
+		const last = probe.entries[probe.entries.length - 1]?.time ?? 0;
+		if (last > first) planner.observe(probe.entries.length / (last - first));
 		slots = [{ planner }];
 	} else {
 		const windows = planLimitWindows(from, to, { order });
@@ -587,8 +586,7 @@ export async function* exportScans(
 		inFlight++;
 		slot.read = read.then((result) => {
 			buffered += result.entries.length;
-			if (result.rest) slot.planner?.observe(result.rest, result.rest.density * (result.rest.to - result.rest.from));
-			else slot.planner?.observe(window, result.entries.length);
+			slot.planner?.observe(result.rest?.density ?? result.entries.length / (window.to - window.from));
 			if (result.widened && !byDay) replanByDay();
 			return result;
 		});
@@ -621,7 +619,7 @@ export async function* exportScans(
 				start: (rest.to - rest.from) / 2,
 				max: (rest.to - rest.from) / 2,
 			});
-			if (rest.density > 0) planner.observe(rest, rest.density * (rest.to - rest.from));
+			if (rest.density > 0) planner.observe(rest.density);
 			slots.unshift({ planner });
 		}
 		const entries = order === 'newest' ? result.entries.reverse() : result.entries;
