@@ -64,7 +64,7 @@ function readRun(context: IExecuteFunctions, action: UploadAction, itemIndex: nu
  * Reads each item's input once, before anything is sent. In api mode the upload's settings come
  * from its first item: validate never fails there, so item 0 is always that item.
  */
-export async function validateUpload(this: IExecuteFunctions, action: UploadAction, itemIndex: number): Promise<UploadInput> {
+async function validateUpload(this: IExecuteFunctions, action: UploadAction, itemIndex: number): Promise<UploadInput> {
 	if (source(this) === 'file') {
 		const run = readRun(this, action, itemIndex);
 		return { run, file: await checkCodeFile(this, itemIndex) };
@@ -93,7 +93,7 @@ export function uploadOperation(action: UploadAction): {
 }
 
 /** Runs an upload operation: one upload of all items (api mode) or one upload per item's file. */
-export async function runUpload(
+async function runUpload(
 	this: IExecuteFunctions,
 	action: UploadAction,
 	itemIndexes: number[],
