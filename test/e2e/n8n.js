@@ -1244,6 +1244,61 @@ class N8nInstance {
 	}
 
 	/**
+	 * Every execution of a workflow, newest first, also those the list leaves out. `GET
+	 * /executions` leaves out each execution the main instance still counts as running, and in
+	 * queue mode n8n 2.41's main can go on counting one that a worker has finished, for good: a
+	 * finished job is removed from Bull at once (`N8N_EXECUTIONS_QUEUE_KEEP_LAST_COMPLETED` is 0),
+	 * so when the worker finishes it before main listens for its end, main never hears of it (the
+	 * worker saved it; `GET /executions/:id` shows it). So the ids the list skips, up to the first
+	 * id that does not exist yet, are read one by one. `memo.hidden` gets the ids the list left out
+	 * this time (also for a while after an execution started: main counts it until it hears of
+	 * its end).
+	 * @param {string} workflowId
+	 * @param {{ known?: Map<number, ApiExecution | null>, hidden?: Set<string> }} [memo] what
+	 *   earlier calls read: executions that cannot change any more (finished), or `null` for
+	 *   another workflow's
+	 * @returns {Promise<ApiExecution[]>}
+	 */
+	async allExecutions(workflowId, memo = {}) {
+		const known = memo.known ?? new Map();
+		const listed = await this.listExecutions(workflowId, { limit: 250 });
+		const byId = new Map(listed.map((e) => [Number(e.id), e]));
+		const newestListed = Math.max(0, ...byId.keys());
+		const finished = (e) => !['new', 'running', 'waiting'].includes(String(e.status));
+		for (let id = 1; ; id++) {
+			if (byId.has(id)) continue;
+			if (known.has(id)) {
+				const e = known.get(id);
+				if (e) {
+					memo.hidden?.add(String(id));
+					byId.set(id, e);
+				}
+				continue;
+			}
+			let e;
+			try {
+				e = await this.getExecution(id, true);
+			} catch (err) {
+				if (!/: 404 /.test(String(err))) throw err;
+			}
+			// Past the newest listed id, the first id that does not exist is the end; below it, an id
+			// can still be missing while its row is being written.
+			if (!e) {
+				if (id > newestListed) break;
+				continue;
+			}
+			if (String(e.workflowId) !== String(workflowId)) {
+				known.set(id, null);
+				continue;
+			}
+			if (finished(e)) known.set(id, e);
+			memo.hidden?.add(String(id));
+			byId.set(id, e);
+		}
+		return [...byId.values()].sort((a, b) => Number(b.id) - Number(a.id));
+	}
+
+	/**
 	 * @param {string | number} id
 	 * @param {boolean} [includeData]
 	 * @returns {Promise<ApiExecution>}

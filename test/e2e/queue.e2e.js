@@ -122,7 +122,7 @@ test('New Scan trigger: polls on main, runs on workers, each scan once across a 
 	});
 	const summary = triggerSummary(result);
 	const byWorker = executionsByWorker(workers());
-	log(`trigger: ${JSON.stringify({ ...summary, ms: Date.now() - t0, rounds: result.rounds })}`);
+	log(`trigger: ${JSON.stringify({ ...summary, ms: Date.now() - t0, rounds: result.rounds, hiddenFromList: result.hiddenFromList })}`);
 	expect(summary).toEqual({
 		created: result.created.length,
 		delivered: result.created.length,

@@ -74,14 +74,15 @@ function newScanWorkflow(credId, name = 'e2e: new scans') {
 }
 
 /**
- * Trigger executions of a workflow, and the scan uuids each delivered.
+ * Trigger executions of a workflow, and the scan uuids each delivered. Read with
+ * `allExecutions`, not the list alone: in queue mode the list can hide an execution a worker
+ * finished (see there), and what counts here is what the workflow got, not main's bookkeeping.
  * @param {any} n8n
  * @param {string} workflowId
+ * @param {{ known?: Map<number, unknown>, hidden?: Set<string> }} [memo] kept across calls
  */
-async function deliveries(n8n, workflowId) {
-	const executions = (await n8n.listExecutions(workflowId, { limit: 250 })).filter(
-		(e) => e.mode === 'trigger',
-	);
+async function deliveries(n8n, workflowId, memo = {}) {
+	const executions = (await n8n.allExecutions(workflowId, memo)).filter((e) => e.mode === 'trigger');
 	const uuids = [];
 	for (const e of executions) for (const item of nodeOutput(e, TRIGGER)) uuids.push(String(item.scan?.uuid));
 	return { executions, uuids };
@@ -91,10 +92,16 @@ async function deliveries(n8n, workflowId) {
  * Wait until the deliveries include every uuid of `expected` (and every execution finished),
  * then a little longer so that a duplicate would show.
  */
-async function waitForDeliveries(n8n, workflowId, expected, timeoutMs = Number(process.env.E2E_DELIVERY_TIMEOUT_MS || 60000)) {
+async function waitForDeliveries(
+	n8n,
+	workflowId,
+	expected,
+	timeoutMs = Number(process.env.E2E_DELIVERY_TIMEOUT_MS || 60000),
+	memo = {},
+) {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		const d = await deliveries(n8n, workflowId);
+		const d = await deliveries(n8n, workflowId, memo);
 		const have = new Set(d.uuids);
 		const unfinished = d.executions.filter((e) => ['new', 'running', 'waiting'].includes(String(e.status)));
 		if (expected.every((u) => have.has(u)) && unfinished.length === 0) return d;
@@ -125,6 +132,8 @@ async function waitForDeliveries(n8n, workflowId, expected, timeoutMs = Number(p
  */
 async function runTriggerScenario({ n8n, sandbox, credId, stop, start, log = () => undefined }) {
 	const workflowId = await n8n.createWorkflow(newScanWorkflow(credId));
+	// What was read of the executions (finished ones once), and which the list hid.
+	const memo = { known: new Map() };
 	// Scans right before activation: the newest history, never to be delivered.
 	const baseline = sandbox.addScans({ count: 6 }).map((s) => s.uuid);
 	let polls = 0;
@@ -149,7 +158,7 @@ async function runTriggerScenario({ n8n, sandbox, credId, stop, start, log = () 
 		const scans = await add();
 		created.push(...scans.map((s) => s.uuid));
 		await poll();
-		await waitForDeliveries(n8n, workflowId, created);
+		await waitForDeliveries(n8n, workflowId, created, undefined, memo);
 		rounds.push({ name, created: scans.length, ms: Date.now() - t0 });
 		log(`trigger round "${name}": ${scans.length} scans delivered in ${Date.now() - t0} ms`);
 		return scans;
@@ -194,7 +203,7 @@ async function runTriggerScenario({ n8n, sandbox, credId, stop, start, log = () 
 			restart.firstPollMs = Date.now() - restart.startedAt;
 			polls++;
 			const firstPollRequests = scanRequests(sandbox);
-			await waitForDeliveries(n8n, workflowId, created, 180000);
+			await waitForDeliveries(n8n, workflowId, created, 180000, memo);
 			restart.deliveredMs = Date.now() - restart.startedAt;
 			restart.scanRequestsAfterFirstPoll = scanRequests(sandbox) - firstPollRequests;
 			log(`restart: ${JSON.stringify(restart)}`);
@@ -203,8 +212,21 @@ async function runTriggerScenario({ n8n, sandbox, credId, stop, start, log = () 
 	await round('after the restart', () => sandbox.addScans({ count: 3 }));
 	// Settle: anything delivered twice would show up now.
 	await sleep(2000);
-	const d = await deliveries(n8n, workflowId);
-	return { workflowId, baseline, created, uuids: d.uuids, executions: d.executions, polls, rounds, restart };
+	// Executions the list still leaves out now, all of them finished seconds ago: main lost track.
+	const end = { known: memo.known, hidden: new Set() };
+	const d = await deliveries(n8n, workflowId, end);
+	if (end.hidden.size) log(`executions main still counts as running (left out of the list): ${[...end.hidden].join(', ')}`);
+	return {
+		workflowId,
+		baseline,
+		created,
+		uuids: d.uuids,
+		executions: d.executions,
+		polls,
+		rounds,
+		restart,
+		hiddenFromList: [...end.hidden],
+	};
 }
 
 /** Scan-export requests the sandbox answered so far. */
