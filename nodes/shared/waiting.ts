@@ -49,21 +49,19 @@ export interface WaitSettings {
 
 /**
  * The wait settings in milliseconds, checked (an expression may give anything). They are read
- * from the node's top-level parameters, or from its "Options" collection with `inOptions` (or
- * `options`, that collection as the caller has already read it for this item).
+ * from the node's top-level parameters, or, where the node keeps them in its "Options"
+ * collection, from `options`: that collection as the caller has read it for this item (so it is
+ * read once).
  */
-
 export function waitSettings(
 	context: IExecuteFunctions,
 	itemIndex: number,
-	{ inOptions = false, options }: { inOptions?: boolean; options?: IDataObject } = {},
+	{ options }: { options?: IDataObject } = {},
 ): WaitSettings {
-	const source = inOptions || options
-		? (options ?? (context.getNodeParameter('options', itemIndex, {}) as IDataObject))
-		: {
-				pollInterval: context.getNodeParameter('pollInterval', itemIndex, DEFAULT_INTERVAL_SECONDS),
-				timeout: context.getNodeParameter('timeout', itemIndex, DEFAULT_TIMEOUT_SECONDS),
-			};
+	const source = options ?? {
+		pollInterval: context.getNodeParameter('pollInterval', itemIndex, DEFAULT_INTERVAL_SECONDS),
+		timeout: context.getNodeParameter('timeout', itemIndex, DEFAULT_TIMEOUT_SECONDS),
+	};
 	const interval = Number(source.pollInterval ?? DEFAULT_INTERVAL_SECONDS);
 	const timeout = Number(source.timeout ?? DEFAULT_TIMEOUT_SECONDS);
 	if (!Number.isFinite(interval) || interval < 1) {

@@ -147,7 +147,8 @@ export function checkCodeSet(context: IExecuteFunctions, itemIndex: number): Cod
 	else if (kind === 'scmValue') set.scm = scmValueOf(context, itemIndex);
 	else throw invalid(context, itemIndex, 'Codes', `"${kind}" is not one of the choices`);
 	const waitForCompletion = context.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
-	return { ...set, kind, waitForCompletion, wait: waitSettings(context, itemIndex, { inOptions: true }) };
+	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	return { ...set, kind, waitForCompletion, wait: waitSettings(context, itemIndex, { options }) };
 }
 
 function readProductLocator(context: IExecuteFunctions, itemIndex: number): LocatorValue {
