@@ -32,6 +32,10 @@ async function once(ctx, sandboxOptions, config) {
 	const sandbox = await startSandboxProcess({ latencyMs: ctx.latencyMs, throttle: false, ...sandboxOptions });
 	try {
 		const result = await runVariant('memory-node', { baseUrl: sandbox.baseUrl, token: sandbox.tokens.full, ...config });
+		// A short export must not pass as a lean one: every scan of the sandbox is in the output.
+		if (config.kind === 'scans' && result.scans !== config.size) {
+			throw new Error(`Scan → Get Many (${config.outputAs ?? 'items'}) gave ${result.scans} of the sandbox's ${config.size} scans`);
+		}
 		const sample = {
 			size: config.size,
 			rssGrowthMb: round(result.peakRssMb - result.rssBeforeMb),

@@ -30,12 +30,44 @@ async function profiled(work) {
 	}
 }
 
+/**
+ * BENCH_MEMORY_SAMPLES=<file>: process.memoryUsage() every BENCH_MEMORY_SAMPLE_MS (default 100)
+ * during the measured section, one JSON line per sample (MB, `t` in ms from its start), to see
+ * where a peak of RSS lives: V8's heap (heapTotal, heapUsed), Buffers (external, arrayBuffers)
+ * or neither (native memory: malloc, the sockets). Off by default: the sampler's own timer and
+ * writes are not part of what is measured.
+ */
+function startSampler() {
+	const file = process.env.BENCH_MEMORY_SAMPLES;
+	if (!file) return () => undefined;
+	const fs = require('node:fs');
+	const v8 = require('node:v8');
+	const fd = fs.openSync(file, 'a');
+	const started = performance.now();
+	const mb = (v) => Math.round((v / 1024 / 1024) * 10) / 10;
+	const sample = () => {
+		const m = process.memoryUsage();
+		const line = { t: Math.round(performance.now() - started), rss: mb(m.rss), heapTotal: mb(m.heapTotal), heapUsed: mb(m.heapUsed), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) };
+		// V8's heap by space (committed size): young generation, old space, large objects.
+		for (const space of v8.getHeapSpaceStatistics()) line[space.space_name.replace(/_space$/, '')] = mb(space.space_size);
+		fs.writeSync(fd, `${JSON.stringify(line)}\n`);
+	};
+	sample();
+	const timer = setInterval(sample, Number(process.env.BENCH_MEMORY_SAMPLE_MS) || 100);
+	return () => {
+		clearInterval(timer);
+		sample();
+		fs.closeSync(fd);
+	};
+}
+
 async function measure(work) {
 	const seqBefore = config.baseUrl ? await sandboxSeq() : undefined;
 	const rssBeforeMb = process.memoryUsage().rss / 1024 / 1024;
 	const cpuBefore = process.cpuUsage();
 	const started = performance.now();
-	const result = await profiled(work);
+	const stopSampler = startSampler();
+	const result = await profiled(work).finally(stopSampler);
 	const wallMs = performance.now() - started;
 	const cpu = process.cpuUsage(cpuBefore);
 	// CPU time (user + system) of this process: unlike the wall, barely moved by other load on the machine.

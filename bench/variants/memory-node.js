@@ -70,7 +70,11 @@ const kinds = {
 		});
 	},
 	async scans() {
-		const extra = config.outputAs ? { outputAs: config.outputAs } : {};
+		const extra = {
+			...(config.outputAs ? { outputAs: config.outputAs } : {}),
+			// A diagnostic (BENCH_CONFIG only): the windows read side by side, else the node's default.
+			...(config.parallelWindows ? { options: { parallelWindows: config.parallelWindows } } : {}),
+		};
 		const run = (parameters) => runNode({ type: 'scantrustScan', parameters: { operation: 'getMany', timeRange: '1y', ...extra, ...parameters }, credentials });
 		const warm = await run({ returnAll: false, limit: 10 });
 		if (warm.error) throw warm.error;
