@@ -605,8 +605,10 @@ export async function* exportScans(
 		const head0 = slots[0];
 		if (!head0?.window || !head0.read) {
 			const slot = nextWindow();
-			if (!slot) break;
-			launch(slot);
+			if (slot) launch(slot);
+			// Nothing left to plan: nextWindow dropped the planners, and what remains are windows
+			// already launched (the end is only when none is queued, never while one is).
+			else if (!slots.length) break;
 		}
 		const head = slots.shift() as Extract<Slot, { window: Window }>;
 		const result = (await head.read) as WindowResult;
