@@ -692,3 +692,61 @@ describe('records', () => {
 		expect(error.description).toMatch(/ingestion_view/);
 	});
 });
+
+describe('Return All while records are added (an offset list)', () => {
+	// The sandbox calls this after each answered request: the test inserts records between pages.
+	let afterRequest = () => {};
+	const getLive = useSandbox({ onLog: (entry) => afterRequest(entry) });
+
+	/** A completed API-mode record, as an upload started elsewhere leaves it. */
+	const storedRecord = (live, key, createdAt) => ({
+		id: live.state.nextIds.ingestion++,
+		key,
+		description: '',
+		action: 'add-sids',
+		mode: 'api',
+		status: 'completed',
+		created_at: createdAt,
+		created_by: live.state.users[0].id,
+		status_updated_at: createdAt,
+		template: null,
+		parameters: { action: 'add-sids', default_scm_data: {}, use_serial_number: true, id_format: 'default' },
+		result_data: { codes_created: 1 },
+		uploaded_file: null,
+		codes: [],
+		file: null,
+	});
+
+	test('a record started before the current page does not come twice: repeats are dropped by key', async () => {
+		const live = getLive();
+		live.reset();
+		// Enough records for three pages of 100 (the sandbox seeds none).
+		const now = Date.now();
+		for (let n = 0; n < 250; n++) live.state.ingestions.push(storedRecord(live, `bulkrecord${String(n).padStart(10, '0')}`, now - (n + 1) * 60_000));
+		const before = live.state.ingestions.map((r) => r.key);
+		let pagesAnswered = 0;
+		afterRequest = (entry) => {
+			if (entry.origin !== 'api' || entry.method !== 'GET' || !entry.path.endsWith('/ingestion/')) return;
+			pagesAnswered++;
+			// Newest first (the list's default order): a new record goes to the front.
+			if (pagesAnswered <= 2) live.state.ingestions.push(storedRecord(live, `insertedrecord${String(pagesAnswered).padStart(6, '0')}`, now + pagesAnswered * 1000));
+		};
+		live.clearLog();
+		try {
+			const { items, error } = await runNode({
+				type: 'scantrustCodeUpload',
+				parameters: { operation: 'getManyRecords', returnAll: true, filters: {} },
+				credentials: sandboxCredential(live),
+			});
+			expect(error).toBeUndefined();
+			const keys = items.map((i) => i.json.key);
+			expect(new Set(keys).size).toBe(keys.length);
+			// Every record that existed before the read is there, and (no key twice) once: the inserted
+			// ones made the last record of pages 1 and 2 come again, which is dropped.
+			expect(keys).toEqual(expect.arrayContaining(before));
+			expect(apiRequests(live, 'GET', '/ingestion/').length).toBeGreaterThanOrEqual(3);
+		} finally {
+			afterRequest = () => {};
+		}
+	});
+});

@@ -297,6 +297,82 @@ describe('get templates', () => {
 	});
 });
 
+describe('Return All while records are added (offset lists)', () => {
+	// The sandbox calls this after each answered request: the tests insert records between pages.
+	let afterRequest = () => {};
+	const getLive = useSandbox({ onLog: (entry) => afterRequest(entry) });
+
+	/** Inserts a record after each of the first two pages of `pathEnd`: the later offsets shift by one. */
+	function insertAfterPages(pathEnd, insert) {
+		let pagesAnswered = 0;
+		afterRequest = (entry) => {
+			if (entry.origin !== 'api' || entry.method !== 'GET' || !entry.path.endsWith(pathEnd)) return;
+			pagesAnswered++;
+			if (pagesAnswered <= 2) insert(pagesAnswered);
+		};
+	}
+
+	test('a work order created before the current page does not come twice: repeats are dropped by id', async () => {
+		const live = getLive();
+		live.reset();
+		// Enough active work orders for three pages of 100, older than the seeded ones.
+		const model = live.state.workorders.find((w) => !w.is_archived);
+		for (let n = 0; n < 250; n++) {
+			const id = live.state.nextIds.workorder++;
+			live.state.workorders.push({ ...model, id, uuid: `bulk-${n}`, reference: `WO-BULK-${n}`, creation_date: model.creation_date - (n + 1) * 60_000 });
+		}
+		const before = live.state.workorders.filter((w) => !w.is_archived).map((w) => w.id);
+		// Newest first (the list's default order): a new work order goes to the front.
+		const newest = () => Math.max(...live.state.workorders.map((w) => w.creation_date));
+		insertAfterPages('/workorders/', (n) => {
+			const id = live.state.nextIds.workorder++;
+			live.state.workorders.push({ ...model, id, uuid: `inserted-${n}`, reference: `WO-INS-${n}`, creation_date: newest() + 1000 });
+		});
+		live.clearLog();
+		try {
+			const { items, error } = await runNode({
+				type: 'scantrustWorkOrder',
+				parameters: { operation: 'getMany', returnAll: true, filters: {} },
+				credentials: sandboxCredential(live),
+			});
+			expect(error).toBeUndefined();
+			const ids = items.map((i) => i.json.id);
+			expect(new Set(ids).size).toBe(ids.length);
+			// Every work order that existed before the read is there, and (no id twice) once: the inserted
+			// ones made the last work order of pages 1 and 2 come again, which is dropped.
+			expect(ids).toEqual(expect.arrayContaining(before));
+			expect(apiRequests(live, 'GET', '/workorders/').length).toBeGreaterThanOrEqual(3);
+		} finally {
+			afterRequest = () => {};
+		}
+	});
+
+	test('a template added before the current page does not come twice: repeats are dropped by id', async () => {
+		const live = getLive();
+		live.reset();
+		// The template list has no ordering: it comes in the stored order, so a new one at the front.
+		const model = live.state.woTemplates[0];
+		for (let n = 0; n < 250; n++) live.state.woTemplates.push({ ...model, id: 1000 + n, name: `Template ${n}` });
+		const before = live.state.woTemplates.map((t) => t.id);
+		insertAfterPages('/workorders/templates/', (n) => live.state.woTemplates.unshift({ ...model, id: 2000 + n, name: `Inserted ${n}` }));
+		live.clearLog();
+		try {
+			const { items, error } = await runNode({
+				type: 'scantrustWorkOrder',
+				parameters: { operation: 'getTemplates', returnAll: true },
+				credentials: sandboxCredential(live),
+			});
+			expect(error).toBeUndefined();
+			const ids = items.map((i) => i.json.id);
+			expect(new Set(ids).size).toBe(ids.length);
+			expect(ids).toEqual(expect.arrayContaining(before));
+			expect(apiRequests(live, 'GET', '/workorders/templates/').length).toBeGreaterThanOrEqual(3);
+		} finally {
+			afterRequest = () => {};
+		}
+	});
+});
+
 describe('wait for completion', () => {
 	test('waits until the codes are generated', async () => {
 		const created = await workOrder(createParams({ reference: 'WO-LATER', quantity: 12 }));
