@@ -46,4 +46,32 @@ function scanExportVariants() {
 	return chosen.map(({ name, ...options }) => [name, options]);
 }
 
-module.exports = { useSandbox, apiRequests, scanExportVariants, SCAN_EXPORT_VARIANTS };
+/**
+ * A sandbox for reading an offset list (DRF limit/offset) while records are added to it. Its
+ * `returnAllWhileInserting` runs `run(live)` (a Return All through a node) and calls `insert(n)`
+ * after each of the first two pages of `pathEnd` is answered: a record added at the front shifts
+ * the later offsets by one, so the last record of pages 1 and 2 is served again. Returns the
+ * output items' `key` values and how many pages were answered.
+ */
+function useInsertingSandbox(options = {}) {
+	let afterRequest = () => {};
+	const getLive = useSandbox({ ...options, onLog: (entry) => afterRequest(entry) });
+	async function returnAllWhileInserting({ pathEnd, insert, run, key = 'id' }) {
+		const live = getLive();
+		let pages = 0;
+		afterRequest = (entry) => {
+			if (entry.origin !== 'api' || entry.method !== 'GET' || !entry.path.endsWith(pathEnd)) return;
+			pages++;
+			if (pages <= 2) insert(pages);
+		};
+		try {
+			const { items, error } = await run(live);
+			return { error, keys: items.map((i) => i.json[key]), pages };
+		} finally {
+			afterRequest = () => {};
+		}
+	}
+	return { getLive, returnAllWhileInserting };
+}
+
+module.exports = { useSandbox, useInsertingSandbox, apiRequests, scanExportVariants, SCAN_EXPORT_VARIANTS };

@@ -1,7 +1,7 @@
 // The Code Upload node end to end: n8n-core's WorkflowExecute runs it against the sandbox over HTTP,
 // including the file store that takes file-mode uploads on its own origin.
 const { runNode, sandboxCredential } = require('../../harness/n8n');
-const { useSandbox, apiRequests } = require('../../helpers/sandbox');
+const { useSandbox, useInsertingSandbox, apiRequests } = require('../../helpers/sandbox');
 
 // Uploads are processed 100 ms after they start, so waits end at the first or second poll.
 const getSandbox = useSandbox({ jobDelayMs: 100 });
@@ -694,9 +694,7 @@ describe('records', () => {
 });
 
 describe('Return All while records are added (an offset list)', () => {
-	// The sandbox calls this after each answered request: the test inserts records between pages.
-	let afterRequest = () => {};
-	const getLive = useSandbox({ onLog: (entry) => afterRequest(entry) });
+	const { getLive, returnAllWhileInserting } = useInsertingSandbox();
 
 	/** A completed API-mode record, as an upload started elsewhere leaves it. */
 	const storedRecord = (live, key, createdAt) => ({
@@ -724,29 +722,23 @@ describe('Return All while records are added (an offset list)', () => {
 		const now = Date.now();
 		for (let n = 0; n < 250; n++) live.state.ingestions.push(storedRecord(live, `bulkrecord${String(n).padStart(10, '0')}`, now - (n + 1) * 60_000));
 		const before = live.state.ingestions.map((r) => r.key);
-		let pagesAnswered = 0;
-		afterRequest = (entry) => {
-			if (entry.origin !== 'api' || entry.method !== 'GET' || !entry.path.endsWith('/ingestion/')) return;
-			pagesAnswered++;
+		const { error, keys, pages } = await returnAllWhileInserting({
+			pathEnd: '/ingestion/',
+			key: 'key',
 			// Newest first (the list's default order): a new record goes to the front.
-			if (pagesAnswered <= 2) live.state.ingestions.push(storedRecord(live, `insertedrecord${String(pagesAnswered).padStart(6, '0')}`, now + pagesAnswered * 1000));
-		};
-		live.clearLog();
-		try {
-			const { items, error } = await runNode({
-				type: 'scantrustCodeUpload',
-				parameters: { operation: 'getManyRecords', returnAll: true, filters: {} },
-				credentials: sandboxCredential(live),
-			});
-			expect(error).toBeUndefined();
-			const keys = items.map((i) => i.json.key);
-			expect(new Set(keys).size).toBe(keys.length);
-			// Every record that existed before the read is there, and (no key twice) once: the inserted
-			// ones made the last record of pages 1 and 2 come again, which is dropped.
-			expect(keys).toEqual(expect.arrayContaining(before));
-			expect(apiRequests(live, 'GET', '/ingestion/').length).toBeGreaterThanOrEqual(3);
-		} finally {
-			afterRequest = () => {};
-		}
+			insert: (n) => live.state.ingestions.push(storedRecord(live, `insertedrecord${String(n).padStart(6, '0')}`, now + n * 1000)),
+			run: () =>
+				runNode({
+					type: 'scantrustCodeUpload',
+					parameters: { operation: 'getManyRecords', returnAll: true, filters: {} },
+					credentials: sandboxCredential(live),
+				}),
+		});
+		expect(error).toBeUndefined();
+		expect(new Set(keys).size).toBe(keys.length);
+		// Every record that existed before the read is there, and (no key twice) once: the inserted
+		// ones made the last record of pages 1 and 2 come again, which is dropped.
+		expect(keys).toEqual(expect.arrayContaining(before));
+		expect(pages).toBeGreaterThanOrEqual(3);
 	});
 });

@@ -1,6 +1,6 @@
 // The Product node end to end: n8n-core's WorkflowExecute runs it against the sandbox over HTTP.
 const { runNode, sandboxCredential } = require('../../harness/n8n');
-const { useSandbox, apiRequests } = require('../../helpers/sandbox');
+const { useSandbox, useInsertingSandbox, apiRequests } = require('../../helpers/sandbox');
 
 const getSandbox = useSandbox({ productCount: 45 });
 let sandbox;
@@ -272,45 +272,33 @@ describe('pagination over many pages', () => {
 });
 
 describe('Return All while products are added (an offset list)', () => {
-	// The sandbox calls this after each answered request: the test inserts products between pages.
-	let afterRequest = () => {};
-	const getLive = useSandbox({ productCount: 260, onLog: (entry) => afterRequest(entry) });
-
-	/** A product named to sort first (ordering by name), as if someone created it in the portal. */
-	function insertFirst(live, suffix) {
-		const model = live.state.products.find((p) => !p.is_archived);
-		const id = live.state.nextIds.product++;
-		live.state.products.push({ ...model, id, uuid: `inserted-${suffix}`, sku: `INS-${suffix}`, name: `!!! inserted ${suffix}` });
-		return id;
-	}
+	const { getLive, returnAllWhileInserting } = useInsertingSandbox({ productCount: 260 });
 
 	test('a product inserted before the current page does not come twice: repeats are dropped by id', async () => {
 		const live = getLive();
 		live.reset();
-		live.clearLog();
-		let pagesAnswered = 0;
-		afterRequest = (entry) => {
-			if (entry.origin !== 'api' || !entry.path.endsWith('/products/')) return;
-			pagesAnswered++;
-			if (pagesAnswered <= 2) insertFirst(live, pagesAnswered);
-		};
-		try {
-			const { items, error } = await runNode({
-				type: 'scantrustProduct',
-				parameters: { operation: 'getMany', returnAll: true, filters: { ordering: 'name' } },
-				credentials: sandboxCredential(live),
-			});
-			expect(error).toBeUndefined();
-			const ids = items.map((i) => i.json.id);
-			expect(new Set(ids).size).toBe(ids.length);
-			// Every product that existed before the read is there once (two inserted ones shifted the
-			// offsets and made the last product of pages 1 and 2 come again, which is dropped).
-			const before = live.state.products.filter((p) => !p.is_archived && !String(p.sku).startsWith('INS-'));
-			expect(ids).toEqual(expect.arrayContaining(before.map((p) => p.id)));
-			expect(apiRequests(live, 'GET', '/products/').length).toBeGreaterThanOrEqual(3);
-		} finally {
-			afterRequest = () => {};
-		}
+		const before = live.state.products.filter((p) => !p.is_archived).map((p) => p.id);
+		// A product named to sort first (ordering by name), as if someone created it in the portal.
+		const model = live.state.products.find((p) => !p.is_archived);
+		const { error, keys, pages } = await returnAllWhileInserting({
+			pathEnd: '/products/',
+			insert: (n) => {
+				const id = live.state.nextIds.product++;
+				live.state.products.push({ ...model, id, uuid: `inserted-${n}`, sku: `INS-${n}`, name: `!!! inserted ${n}` });
+			},
+			run: () =>
+				runNode({
+					type: 'scantrustProduct',
+					parameters: { operation: 'getMany', returnAll: true, filters: { ordering: 'name' } },
+					credentials: sandboxCredential(live),
+				}),
+		});
+		expect(error).toBeUndefined();
+		expect(new Set(keys).size).toBe(keys.length);
+		// Every product that existed before the read is there once (two inserted ones shifted the
+		// offsets and made the last product of pages 1 and 2 come again, which is dropped).
+		expect(keys).toEqual(expect.arrayContaining(before));
+		expect(pages).toBeGreaterThanOrEqual(3);
 	});
 });
 

@@ -1,6 +1,6 @@
 // The Work Order node end to end: n8n-core's WorkflowExecute runs it against the sandbox over HTTP.
 const { runNode, sandboxCredential } = require('../../harness/n8n');
-const { useSandbox, apiRequests } = require('../../helpers/sandbox');
+const { useSandbox, useInsertingSandbox, apiRequests } = require('../../helpers/sandbox');
 // n8n keeps output files in its binary data store (filesystem mode); read them back through it.
 const { Container } = require(require.resolve('@n8n/di', { paths: [require.resolve('n8n-core')] }));
 const { BinaryDataService } = require('n8n-core');
@@ -298,19 +298,9 @@ describe('get templates', () => {
 });
 
 describe('Return All while records are added (offset lists)', () => {
-	// The sandbox calls this after each answered request: the tests insert records between pages.
-	let afterRequest = () => {};
-	const getLive = useSandbox({ onLog: (entry) => afterRequest(entry) });
-
-	/** Inserts a record after each of the first two pages of `pathEnd`: the later offsets shift by one. */
-	function insertAfterPages(pathEnd, insert) {
-		let pagesAnswered = 0;
-		afterRequest = (entry) => {
-			if (entry.origin !== 'api' || entry.method !== 'GET' || !entry.path.endsWith(pathEnd)) return;
-			pagesAnswered++;
-			if (pagesAnswered <= 2) insert(pagesAnswered);
-		};
-	}
+	const { getLive, returnAllWhileInserting } = useInsertingSandbox();
+	const readAll = (live, parameters) => () =>
+		runNode({ type: 'scantrustWorkOrder', parameters: { returnAll: true, ...parameters }, credentials: sandboxCredential(live) });
 
 	test('a work order created before the current page does not come twice: repeats are dropped by id', async () => {
 		const live = getLive();
@@ -324,27 +314,20 @@ describe('Return All while records are added (offset lists)', () => {
 		const before = live.state.workorders.filter((w) => !w.is_archived).map((w) => w.id);
 		// Newest first (the list's default order): a new work order goes to the front.
 		const newest = () => Math.max(...live.state.workorders.map((w) => w.creation_date));
-		insertAfterPages('/workorders/', (n) => {
-			const id = live.state.nextIds.workorder++;
-			live.state.workorders.push({ ...model, id, uuid: `inserted-${n}`, reference: `WO-INS-${n}`, creation_date: newest() + 1000 });
+		const { error, keys, pages } = await returnAllWhileInserting({
+			pathEnd: '/workorders/',
+			insert: (n) => {
+				const id = live.state.nextIds.workorder++;
+				live.state.workorders.push({ ...model, id, uuid: `inserted-${n}`, reference: `WO-INS-${n}`, creation_date: newest() + 1000 });
+			},
+			run: readAll(live, { operation: 'getMany', filters: {} }),
 		});
-		live.clearLog();
-		try {
-			const { items, error } = await runNode({
-				type: 'scantrustWorkOrder',
-				parameters: { operation: 'getMany', returnAll: true, filters: {} },
-				credentials: sandboxCredential(live),
-			});
-			expect(error).toBeUndefined();
-			const ids = items.map((i) => i.json.id);
-			expect(new Set(ids).size).toBe(ids.length);
-			// Every work order that existed before the read is there, and (no id twice) once: the inserted
-			// ones made the last work order of pages 1 and 2 come again, which is dropped.
-			expect(ids).toEqual(expect.arrayContaining(before));
-			expect(apiRequests(live, 'GET', '/workorders/').length).toBeGreaterThanOrEqual(3);
-		} finally {
-			afterRequest = () => {};
-		}
+		expect(error).toBeUndefined();
+		expect(new Set(keys).size).toBe(keys.length);
+		// Every work order that existed before the read is there, and (no id twice) once: the inserted
+		// ones made the last work order of pages 1 and 2 come again, which is dropped.
+		expect(keys).toEqual(expect.arrayContaining(before));
+		expect(pages).toBeGreaterThanOrEqual(3);
 	});
 
 	test('a template added before the current page does not come twice: repeats are dropped by id', async () => {
@@ -354,22 +337,15 @@ describe('Return All while records are added (offset lists)', () => {
 		const model = live.state.woTemplates[0];
 		for (let n = 0; n < 250; n++) live.state.woTemplates.push({ ...model, id: 1000 + n, name: `Template ${n}` });
 		const before = live.state.woTemplates.map((t) => t.id);
-		insertAfterPages('/workorders/templates/', (n) => live.state.woTemplates.unshift({ ...model, id: 2000 + n, name: `Inserted ${n}` }));
-		live.clearLog();
-		try {
-			const { items, error } = await runNode({
-				type: 'scantrustWorkOrder',
-				parameters: { operation: 'getTemplates', returnAll: true },
-				credentials: sandboxCredential(live),
-			});
-			expect(error).toBeUndefined();
-			const ids = items.map((i) => i.json.id);
-			expect(new Set(ids).size).toBe(ids.length);
-			expect(ids).toEqual(expect.arrayContaining(before));
-			expect(apiRequests(live, 'GET', '/workorders/templates/').length).toBeGreaterThanOrEqual(3);
-		} finally {
-			afterRequest = () => {};
-		}
+		const { error, keys, pages } = await returnAllWhileInserting({
+			pathEnd: '/workorders/templates/',
+			insert: (n) => live.state.woTemplates.unshift({ ...model, id: 2000 + n, name: `Inserted ${n}` }),
+			run: readAll(live, { operation: 'getTemplates' }),
+		});
+		expect(error).toBeUndefined();
+		expect(new Set(keys).size).toBe(keys.length);
+		expect(keys).toEqual(expect.arrayContaining(before));
+		expect(pages).toBeGreaterThanOrEqual(3);
 	});
 });
 
