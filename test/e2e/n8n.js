@@ -701,6 +701,11 @@ function nodeOutput(run, nodeName, opts = {}) {
 	return items.map((i) => i.json);
 }
 
+/** Whether an execution has ended (its status can no longer change). */
+function executionFinished(e) {
+	return !['new', 'running', 'waiting'].includes(String(e.status));
+}
+
 function httpRequest(method, url, opts = {}) {
 	return new Promise((resolve, reject) => {
 		const body = opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body));
@@ -1246,11 +1251,11 @@ class N8nInstance {
 	/**
 	 * Every execution of a workflow, newest first, also those the list leaves out. `GET
 	 * /executions` leaves out each execution the main instance still counts as running, and in
-	 * queue mode n8n 2.41's main can go on counting one that a worker has finished, for good: a
-	 * finished job is removed from Bull at once (`N8N_EXECUTIONS_QUEUE_KEEP_LAST_COMPLETED` is 0),
-	 * so when the worker finishes it before main listens for its end, main never hears of it (the
-	 * worker saved it; `GET /executions/:id` shows it). So the ids the list skips, up to the first
-	 * id that does not exist yet, are read one by one. `memo.hidden` gets the ids the list left out
+	 * queue mode n8n 2.41's main can go on counting one that a worker has finished (by our reading
+	 * of n8n's code: a finished job is removed from Bull at once, so when the worker finishes it
+	 * before main listens for its end, main never hears of it; docs/reliability.md). `GET
+	 * /executions/:id` does not hide them, so the ids the list skips, up to the first id that does
+	 * not exist yet, are read one by one. `memo.hidden` gets the ids the list left out
 	 * this time (also for a while after an execution started: main counts it until it hears of
 	 * its end).
 	 * @param {string} workflowId
@@ -1264,7 +1269,6 @@ class N8nInstance {
 		const listed = await this.listExecutions(workflowId, { limit: 250 });
 		const byId = new Map(listed.map((e) => [Number(e.id), e]));
 		const newestListed = Math.max(0, ...byId.keys());
-		const finished = (e) => !['new', 'running', 'waiting'].includes(String(e.status));
 		for (let id = 1; ; id++) {
 			if (byId.has(id)) continue;
 			if (known.has(id)) {
@@ -1291,7 +1295,7 @@ class N8nInstance {
 				known.set(id, null);
 				continue;
 			}
-			if (finished(e)) known.set(id, e);
+			if (executionFinished(e)) known.set(id, e);
 			memo.hidden?.add(String(id));
 			byId.set(id, e);
 		}
@@ -1319,7 +1323,7 @@ class N8nInstance {
 		const deadline = Date.now() + (opts.timeoutMs ?? 60000);
 		for (;;) {
 			const all = await this.listExecutions(workflowId);
-			const done = all.filter((e) => !['new', 'running', 'waiting'].includes(String(e.status)));
+			const done = all.filter(executionFinished);
 			if (done.length >= count) return done;
 			if (!this.server)
 				throw new Error(`n8n stopped while waiting for executions:\n${tail(this.serverOutput())}`);
@@ -1348,7 +1352,7 @@ class N8nInstance {
 			} catch (e) {
 				if (!/: 404 /.test(String(e))) throw e;
 			}
-			if (ex && !['new', 'running', 'waiting'].includes(String(ex.status))) return ex;
+			if (ex && executionFinished(ex)) return ex;
 			if (!this.server)
 				throw new Error(
 					`n8n stopped while waiting for execution ${id}:\n${tail(this.serverOutput())}`,
@@ -1618,6 +1622,7 @@ module.exports = {
 	nodeType,
 	getFreePort,
 	packPackage,
+	executionFinished,
 	spawnWatched,
 	httpRequest,
 	parseLogLines,

@@ -7,7 +7,7 @@
  * API key (test/e2e/n8n.js) and an in-process sandbox, and returns what happened so that the
  * caller asserts it (the same assertions in single-process and queue mode).
  */
-const { nodeType, nodeOutput } = require('../n8n.js');
+const { nodeType, nodeOutput, executionFinished } = require('../n8n.js');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const TRIGGER = 'Scantrust Trigger';
@@ -90,20 +90,19 @@ async function deliveries(n8n, workflowId, memo = {}) {
 
 /**
  * Wait until the deliveries include every uuid of `expected` (and every execution finished),
- * then a little longer so that a duplicate would show.
+ * then a little longer so that a duplicate would show. `memo` as for `deliveries`.
  */
 async function waitForDeliveries(
 	n8n,
 	workflowId,
 	expected,
-	timeoutMs = Number(process.env.E2E_DELIVERY_TIMEOUT_MS || 60000),
-	memo = {},
+	{ timeoutMs = Number(process.env.E2E_DELIVERY_TIMEOUT_MS || 60000), memo = {} } = {},
 ) {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const d = await deliveries(n8n, workflowId, memo);
 		const have = new Set(d.uuids);
-		const unfinished = d.executions.filter((e) => ['new', 'running', 'waiting'].includes(String(e.status)));
+		const unfinished = d.executions.filter((e) => !executionFinished(e));
 		if (expected.every((u) => have.has(u)) && unfinished.length === 0) return d;
 		if (Date.now() > deadline) {
 			const missing = expected.filter((u) => !have.has(u));
@@ -158,7 +157,7 @@ async function runTriggerScenario({ n8n, sandbox, credId, stop, start, log = () 
 		const scans = await add();
 		created.push(...scans.map((s) => s.uuid));
 		await poll();
-		await waitForDeliveries(n8n, workflowId, created, undefined, memo);
+		await waitForDeliveries(n8n, workflowId, created, { memo });
 		rounds.push({ name, created: scans.length, ms: Date.now() - t0 });
 		log(`trigger round "${name}": ${scans.length} scans delivered in ${Date.now() - t0} ms`);
 		return scans;
@@ -203,7 +202,7 @@ async function runTriggerScenario({ n8n, sandbox, credId, stop, start, log = () 
 			restart.firstPollMs = Date.now() - restart.startedAt;
 			polls++;
 			const firstPollRequests = scanRequests(sandbox);
-			await waitForDeliveries(n8n, workflowId, created, 180000, memo);
+			await waitForDeliveries(n8n, workflowId, created, { timeoutMs: 180000, memo });
 			restart.deliveredMs = Date.now() - restart.startedAt;
 			restart.scanRequestsAfterFirstPoll = scanRequests(sandbox) - firstPollRequests;
 			log(`restart: ${JSON.stringify(restart)}`);
