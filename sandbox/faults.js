@@ -13,10 +13,13 @@
 //   errors:   { status: 503 | [502, 503, 504], probability?: 0.2, nth?: [3], every?: 5 }
 //   drop:     { nth: [1], method: 'POST', afterApply: true }   socket destroyed, no response
 //   hang:     { nth: [2] }                      the request is never answered
+//   cut:      { nth: [2], share: 0.5 }          a 2xx answer's headers (with its full Content-Length)
+//             and that share of its body are sent, then the socket is destroyed: a connection
+//             lost in the middle of a page
 //   scmSlow:  { msPerItem: 70, timeoutMs: 60000 }   SCM sync upload keyed by an SCM field
 //             takes items × msPerItem; beyond timeoutMs it answers 504 and applies nothing
 //
-// throttle/errors/drop/hang take one rule or an array of rules. A rule may be limited
+// throttle/errors/drop/hang/cut take one rule or an array of rules. A rule may be limited
 // with `method` and `path` (a substring, or a RegExp; over HTTP `pathPattern` is a
 // RegExp source). `nth` counts the requests matching that rule since `set()` (1-based);
 // `every: N` fires on every Nth; `probability` draws; none of them = every match.
@@ -29,10 +32,11 @@ const { createRng, hash32 } = require('./seed');
  *   every?: number, probability?: number, times?: number }} RuleMatch
  * @typedef {{ kind: string, rule: any, matched: number, fired: number, rng: ReturnType<typeof createRng> }} RuleState
  * @typedef {{ latencyMs: number, hang?: boolean, drop?: { afterApply: boolean },
- *   throttle?: { retryAfter: number }, error?: { status: number }, labels: string[] }} Decision
+ *   throttle?: { retryAfter: number }, error?: { status: number }, cut?: { share: number }, labels: string[] }} Decision
  */
 
-const KINDS = ['hang', 'drop', 'throttle', 'errors', 'spikes'];
+// New kinds go at the end: a kind's place seeds its rules' draws.
+const KINDS = ['hang', 'drop', 'throttle', 'errors', 'spikes', 'cut'];
 
 /** @param {number} seed */
 function createFaults(seed) {
@@ -83,6 +87,7 @@ function createFaults(seed) {
       rules = [
         ...toRules(spec.hang, 'hang'),
         ...toRules(spec.drop, 'drop'),
+        ...toRules(spec.cut, 'cut'),
         ...toRules(spec.throttle, 'throttle'),
         ...toRules(spec.errors, 'errors'),
         ...toRules(spec.spikes, 'spikes'),
@@ -140,6 +145,7 @@ function createFaults(seed) {
             if (!d.error) d.error = { status: Number(statuses[(r.fired - 1) % statuses.length]) };
             break;
           }
+          case 'cut': if (!d.cut) d.cut = { share: Math.min(0.99, Math.max(0, Number(r.rule.share ?? 0.5))) }; break;
           case 'spikes': d.latencyMs += Number(r.rule.ms) || 0; d.labels.push('spike'); break;
         }
       }
@@ -147,6 +153,7 @@ function createFaults(seed) {
       else if (d.drop) d.labels.unshift(d.drop.afterApply ? 'drop-after-apply' : 'drop');
       else if (d.throttle) d.labels.unshift('throttle');
       else if (d.error) d.labels.unshift('error-' + d.error.status);
+      else if (d.cut) d.labels.unshift('cut');
       return d;
     },
   };

@@ -223,6 +223,13 @@ function createApiServer(rt, routes) {
       if (headers['Retry-After'] !== undefined) entry.retryAfterS = Number(headers['Retry-After']);
       // Logged once the answer is serialised: durationMs is the server's whole time for it.
       rt.finishLog(entry, status);
+      if (decision.cut && status >= 200 && status < 300 && method !== 'HEAD') {
+        // Part of the body, then the connection is lost (the client sees a body short of its length).
+        const bytes = Buffer.from(payload);
+        res.writeHead(status, { 'Content-Type': isText ? 'text/html; charset=utf-8' : JSON_TYPE, 'Content-Length': bytes.length, ...headers });
+        res.write(bytes.subarray(0, Math.floor(bytes.length * decision.cut.share)), () => setImmediate(() => req.socket.destroy()));
+        return;
+      }
       res.writeHead(status, {
         ...(body === undefined ? {} : { 'Content-Type': isText ? 'text/html; charset=utf-8' : JSON_TYPE }),
         'Content-Length': Buffer.byteLength(payload),

@@ -1,5 +1,6 @@
-import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
+import type { LineBatch } from './lineStore';
 import { readableFrom } from './transport/streams';
 
 export const JSON_LINES_MIME_TYPE = 'application/x-ndjson';
@@ -11,27 +12,25 @@ export interface JsonLinesFile {
 }
 
 /**
- * Writes records into one JSON Lines file in n8n's binary store (one record per line, as
- * `JSON.stringify` gives it, each line ended by `\n`), page by page as they arrive: the store
- * asks for the next page only when it has taken the last one, so at most a page or two is in
- * memory however long the export runs. An error while reading (a failed page) fails the file:
+ * Writes records into one JSON Lines file in n8n's binary store (one record per line, its JSON
+ * as the API gave it, each line ended by `\n`), batch by batch as they arrive: the store asks for
+ * the next batch only when it has taken the last one, so at most a batch or two is in memory
+ * however long the export runs. An error while reading (a failed page) fails the file:
  * nothing half-written is passed on.
  */
 export async function writeJsonLines(
 	context: IExecuteFunctions,
-	pages: AsyncIterable<IDataObject[]>,
+	batches: AsyncIterable<LineBatch>,
 	fileName: string,
 ): Promise<JsonLinesFile> {
 	let records = 0;
-	async function* lines(): AsyncGenerator<Buffer> {
-		for await (const page of pages) {
-			if (!page.length) continue;
-			let text = '';
-			for (let k = 0; k < page.length; k++) text += `${JSON.stringify(page[k])}\n`;
-			records += page.length;
-			yield Buffer.from(text, 'utf8');
+	async function* chunks(): AsyncGenerator<Buffer> {
+		for await (const batch of batches) {
+			if (!batch.lines) continue;
+			records += batch.lines;
+			yield batch.bytes;
 		}
 	}
-	const binary = await context.helpers.prepareBinaryData(readableFrom(lines()), fileName, JSON_LINES_MIME_TYPE);
+	const binary = await context.helpers.prepareBinaryData(readableFrom(chunks()), fileName, JSON_LINES_MIME_TYPE);
 	return { binary, records };
 }

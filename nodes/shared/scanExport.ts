@@ -1,9 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { timeKey } from './datetime';
-import { SCAN_EXPORT_PATH, SCANS_DOWNLOAD } from './scanFilters';
-import { apiRequest } from './transport';
+import { LineStore, PackedLines, SlabPool } from './lineStore';
+import type { Line, LineBatch } from './lineStore';
+import { SCAN_EXPORT_PATH } from './scanFilters';
+import { readLinePage, readRecordPage } from './scanPage';
+import type { ScanEntry, ScanPage } from './scanPage';
 import type { ScantrustContext } from './transport';
 import { SCAN_PAGE_SIZE } from './transport/constants';
 
@@ -28,13 +30,6 @@ import { SCAN_PAGE_SIZE } from './transport/constants';
 
 const SECOND_US = 1_000_000;
 
-/** One scan of a window: its time key, its identity and the record as the export gave it. */
-export interface ScanEntry {
-	time: number;
-	id: string;
-	record: IDataObject;
-}
-
 export type ScanOrder = 'newest' | 'oldest';
 
 /**
@@ -53,76 +48,8 @@ export const SCAN_REQUESTS_PER_MINUTE = 2_700;
 export const DEFAULT_PARALLEL_WINDOWS = 16;
 export const MAX_PARALLEL_WINDOWS = 32;
 
-/** A scan's time key: its `datetime` (microseconds), else its `timestamp` (seconds); undefined when it has neither. */
-export function scanTime(record: IDataObject): number | undefined {
-	const scan = (record.scan ?? {}) as IDataObject;
-	const key = typeof scan.datetime === 'string' ? (canonicalKey(scan.datetime) ?? timeKey(scan.datetime)) : undefined;
-	if (key !== undefined) return key;
-	return typeof scan.timestamp === 'number' && Number.isFinite(scan.timestamp)
-		? Math.round(scan.timestamp * 1e6)
-		: undefined;
-}
-
-/**
- * The time key of a datetime in Scantrust's own form, `2021-02-01T03:24:42.468939Z` (one to six
- * fraction digits or none), read digit by digit: an export of 100,000 scans reads 100,000 of them,
- * and the general parser (timeKey) costs several times more. Anything else: undefined.
- */
-function canonicalKey(text: string): number | undefined {
-	const length = text.length;
-	if (length < 20 || text.charCodeAt(length - 1) !== 90 /* Z */) return undefined;
-	const digits = (start: number, count: number): number => {
-		let value = 0;
-		for (let i = start; i < start + count; i++) {
-			const digit = text.charCodeAt(i) - 48;
-			if (digit < 0 || digit > 9) return NaN;
-			value = value * 10 + digit;
-		}
-		return value;
-	};
-	if (text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':') return undefined;
-	let micros = 0;
-	if (length > 20) {
-		const count = length - 21;
-		if (text[19] !== '.' || count < 1 || count > 6) return undefined;
-		micros = digits(20, count) * 10 ** (6 - count);
-	}
-	const month = digits(5, 2);
-	const day = digits(8, 2);
-	const hours = digits(11, 2);
-	const minutes = digits(14, 2);
-	const seconds = digits(17, 2);
-	if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31 && hours <= 23 && minutes <= 59 && seconds <= 59)) {
-		return undefined;
-	}
-	const ms = Date.UTC(digits(0, 4), month - 1, day, hours, minutes, seconds);
-	return Number.isNaN(ms) || Number.isNaN(micros) ? undefined : ms * 1000 + micros;
-}
-
-/**
- * What tells a scan apart: its uuid, or for a record without one a fingerprint of its content, so
- * that the same record read twice is still known as the same scan (never delivered twice).
- */
-export function scanIdentity(record: IDataObject): string {
-	const scan = (record.scan ?? {}) as IDataObject;
-	if (typeof scan.uuid === 'string' && scan.uuid) return scan.uuid;
-	return `~${fingerprint(JSON.stringify(record))}`;
-}
-
-/** FNV-1a over the text, twice with different seeds: 16 hex digits, stable across runs. */
-function fingerprint(text: string): string {
-	let a = 0x811c9dc5;
-	let b = 0x01000193 ^ text.length;
-	for (let i = 0; i < text.length; i++) {
-		const c = text.charCodeAt(i);
-		a = Math.imul(a ^ c, 0x01000193) >>> 0;
-		b = Math.imul(b ^ c, 0x01000193 + 0x100) >>> 0;
-	}
-	return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
-}
-
 /** Sorts by (time, id): the order scans are delivered in. */
-export function compareEntries(a: ScanEntry, b: ScanEntry): number {
+export function compareEntries(a: ScanEntry<unknown>, b: ScanEntry<unknown>): number {
 	return a.time - b.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
@@ -187,9 +114,9 @@ export interface WindowRequest {
 	cutFor?: ScanOrder;
 }
 
-export interface WindowResult {
+export interface WindowResult<R = IDataObject> {
 	/** The window's scans, sorted by (time, id); with `want`, possibly only the wanted end. */
-	entries: ScanEntry[];
+	entries: Array<ScanEntry<R>>;
 	/** Read to the end, or as far as the order proved necessary. False when `shouldStop` cut it. */
 	complete: boolean;
 	/**
@@ -206,14 +133,30 @@ export interface WindowResult {
 	rest?: { from: number; to: number; density: number };
 }
 
-/** Reads one window of the export; see the module comment for what it does and does not assume. */
+/**
+ * Reads one window of the export, its scans as records; see the module comment for what it does
+ * and does not assume.
+ */
 export async function readWindow(this: ScantrustContext, request: WindowRequest): Promise<WindowResult> {
+	return (await readWindowOf(this, request)) as WindowResult;
+}
+
+/** readWindow, with the scans kept as lines in `lines` when it is given. */
+async function readWindowOf(
+	context: ScantrustContext,
+	request: WindowRequest,
+	lines?: LineStore,
+): Promise<WindowResult<unknown>> {
 	const { from, to, want } = request;
 	const dates = coveringDates(from, to);
 	if (request.byDay) dates.date_to = isoSecond(Math.floor((to - 1) / SECOND_US) * SECOND_US);
-	const askedFrom = Math.floor(from / SECOND_US) * SECOND_US;
-	const askedTo = Math.ceil(to / SECOND_US) * SECOND_US + SECOND_US;
-	const byId = new Map<string, ScanEntry>();
+	const bounds = {
+		from,
+		to,
+		askedFrom: Math.floor(from / SECOND_US) * SECOND_US,
+		askedTo: Math.ceil(to / SECOND_US) * SECOND_US + SECOND_US,
+	};
+	const byId = new Map<string, ScanEntry<unknown>>();
 	let widened = false;
 	let requests = 0;
 	// Which way the listing runs, once two pages have shown it: 1 oldest first, -1 newest first.
@@ -230,37 +173,17 @@ export async function readWindow(this: ScantrustContext, request: WindowRequest)
 
 	for (;;) {
 		if (request.pace) await request.pace();
-		const body = await apiRequest.call(this, {
-			method: 'GET',
-			path,
-			qs,
-			itemIndex: request.itemIndex,
-			permissions: SCANS_DOWNLOAD,
-			timeoutMs: request.timeoutMs,
-		});
+		const pageRequest = { path, qs, itemIndex: request.itemIndex, timeoutMs: request.timeoutMs, bounds, seen: byId };
+		const page: ScanPage<unknown> = lines
+			? await readLinePage.call(context, pageRequest, lines)
+			: await readRecordPage.call(context, pageRequest);
 		requests++;
 		// `next` carries every query parameter; sending ours again would duplicate them.
 		qs = undefined;
-		const results = Array.isArray(body.results) ? (body.results as IDataObject[]) : [];
-		let min = Infinity;
-		let max = -Infinity;
-		for (const record of results) {
-			if (!record || typeof record !== 'object') continue;
-			let time = scanTime(record);
-			if (time === undefined) {
-				// No time to place it by: it belongs to the window that starts the range (see exportScans).
-				time = from;
-			} else {
-				if (time < min) min = time;
-				if (time > max) max = time;
-				if (time < askedFrom || time >= askedTo) widened = true;
-				if (time < from || time >= to) continue;
-			}
-			const id = scanIdentity(record);
-			if (!byId.has(id)) byId.set(id, { time, id, record });
-		}
-		const next = typeof body.next === 'string' && body.next ? body.next : undefined;
-		if (!next || results.length === 0) {
+		if (page.widened) widened = true;
+		for (const entry of page.entries) if (!byId.has(entry.id)) byId.set(entry.id, entry);
+		const { next, min, max } = page;
+		if (!next || page.count === 0) {
 			complete = true;
 			break;
 		}
@@ -301,19 +224,19 @@ export async function readWindow(this: ScantrustContext, request: WindowRequest)
  * not make the window smaller (all its scans at one instant, or a window of a few seconds).
  */
 function cutShort(
-	byId: Map<string, ScanEntry>,
+	byId: Map<string, ScanEntry<unknown>>,
 	order: ScanOrder,
 	direction: number,
 	from: number,
 	to: number,
 	min: number,
 	max: number,
-): { entries: ScanEntry[]; rest: { from: number; to: number; density: number } } | undefined {
+): { entries: Array<ScanEntry<unknown>>; rest: { from: number; to: number; density: number } } | undefined {
 	// The complete part: [from, max) read oldest first, (min, to) read newest first.
 	const nearFrom = direction === 1 ? from : min + 1;
 	const nearTo = direction === 1 ? max : to;
 	if (!(nearTo > nearFrom)) return undefined;
-	const near: ScanEntry[] = [];
+	const near: Array<ScanEntry<unknown>> = [];
 	for (const entry of byId.values()) if (entry.time >= nearFrom && entry.time < nearTo) near.push(entry);
 	const density = near.length / (nearTo - nearFrom);
 	if ((direction === 1) === (order === 'oldest')) {
@@ -333,7 +256,7 @@ function enoughFor(
 	direction: number,
 	min: number,
 	max: number,
-	byId: Map<string, ScanEntry>,
+	byId: Map<string, ScanEntry<unknown>>,
 ): boolean {
 	if (want.order === 'newest' && direction === -1) {
 		let settled = 0;
@@ -475,7 +398,29 @@ export interface ExportRequest {
 export const MAX_SCANS_PER_WINDOW = 2 * SCAN_PAGE_SIZE;
 
 /** A window to read (launched once `read` is set), or the place where a planner's windows go. */
-type Slot = { window: Window; planner?: WindowPlanner; read?: Promise<WindowResult> } | { planner: WindowPlanner; window?: undefined };
+type Slot =
+	| { window: Window; planner?: WindowPlanner; read?: Promise<WindowRead>; lines?: LineStore }
+	| { planner: WindowPlanner; window?: undefined };
+
+/**
+ * A window read, as it waits for its turn: its scans in delivery order, as records, or as lines
+ * packed without a heap object per scan (with the positions and ids of the scans without a time).
+ */
+interface WindowRead {
+	count: number;
+	rest?: WindowResult['rest'];
+	entries?: Array<ScanEntry<unknown>>;
+	lines?: { packed: PackedLines; timeless: Array<{ at: number; id: string }> };
+}
+
+function windowRead(result: WindowResult<unknown>, order: ScanOrder, lines: LineStore | undefined): WindowRead {
+	const entries = order === 'newest' ? result.entries.reverse() : result.entries;
+	const read = { count: entries.length, rest: result.rest };
+	if (!lines) return { ...read, entries };
+	const timeless: Array<{ at: number; id: string }> = [];
+	for (let k = 0; k < entries.length; k++) if (entries[k].timeless) timeless.push({ at: k, id: entries[k].id });
+	return { ...read, lines: { packed: new PackedLines(lines, entries.map((entry) => entry.record as Line)), timeless } };
+}
 
 /**
  * The whole export of [from, to) in the given order, as batches of records (one per window).
@@ -483,13 +428,59 @@ type Slot = { window: Window; planner?: WindowPlanner; read?: Promise<WindowResu
  * with the transport's 429 handling) and handed out strictly in order; a window handed out is let
  * go, so only the windows read ahead are held.
  */
-export async function* exportScans(
-	this: ScantrustContext,
+export function exportScans(this: ScantrustContext, request: ExportRequest): AsyncGenerator<IDataObject[], void, undefined> {
+	return exportWindows(this, request) as AsyncGenerator<IDataObject[], void, undefined>;
+}
+
+/**
+ * exportScans for a JSON Lines file: batches of lines (each scan's JSON bytes as the export gave
+ * them, one Buffer per window, each line ended by `\n`) instead of records, so that no window
+ * read ahead holds parsed records (see lineStore.ts).
+ */
+export function exportScanLines(this: ScantrustContext, request: ExportRequest): AsyncGenerator<LineBatch, void, undefined> {
+	return exportWindows(this, request, new SlabPool()) as AsyncGenerator<LineBatch, void, undefined>;
+}
+
+/** The export, as records, or as lines in slabs of `pool` when it is given. */
+async function* exportWindows(
+	context: ScantrustContext,
 	request: ExportRequest,
-): AsyncGenerator<IDataObject[], void, undefined> {
+	pool?: SlabPool,
+): AsyncGenerator<unknown, void, undefined> {
 	const pace = createPacer();
-	const parallel = Math.max(1, Math.min(MAX_PARALLEL_WINDOWS, request.parallel));
 	const limit = request.limit ?? Infinity;
+	// Records without a time are kept by the first window that sees them, whichever it is.
+	const timeless = new Set<string>();
+	let emitted = 0;
+	/** A window's batch, in order, up to the Limit (undefined when it gives nothing). */
+	const take = (read: WindowRead): IDataObject[] | LineBatch | undefined => {
+		const wanted = limit - emitted;
+		if (read.lines) {
+			const { packed, timeless: undated } = read.lines;
+			const skip = new Set<number>();
+			for (const { at, id } of undated) {
+				if (timeless.has(id)) skip.add(at);
+				else timeless.add(id);
+			}
+			// Copied out, so the window's slabs go back to the pool at once.
+			const batch = packed.join(wanted, skip);
+			packed.release();
+			emitted += batch.lines;
+			return batch.lines ? batch : undefined;
+		}
+		const batch: IDataObject[] = [];
+		for (const entry of read.entries ?? []) {
+			if (batch.length >= wanted) break;
+			if (entry.timeless) {
+				if (timeless.has(entry.id)) continue;
+				timeless.add(entry.id);
+			}
+			batch.push(entry.record as IDataObject);
+		}
+		emitted += batch.length;
+		return batch.length ? batch : undefined;
+	};
+	const parallel = Math.max(1, Math.min(MAX_PARALLEL_WINDOWS, request.parallel));
 	const returnAll = request.limit === undefined;
 	const { from, to, order } = request;
 	let byDay = false;
@@ -500,19 +491,15 @@ export async function* exportScans(
 		// Return All: the first page of the whole range. When it is all there is, that is the
 		// export (one request, as a plain loop); otherwise it sizes the first windows and shows
 		// whether the server honours whole days only. Its scans are read again by their windows.
-		const probe = await readWindow.call(this, {
-			qs: request.qs,
-			from,
-			to,
-			itemIndex: request.itemIndex,
-			pace,
-			shouldStop: () => true,
-		});
+		const probeLines = pool && new LineStore(pool);
+		const probeRequest = { qs: request.qs, from, to, itemIndex: request.itemIndex, pace, shouldStop: () => true };
+		const probe = await readWindowOf(context, probeRequest, probeLines);
 		if (probe.complete) {
-			const entries = order === 'newest' ? probe.entries.reverse() : probe.entries;
-			if (entries.length) yield entries.map((entry) => entry.record);
+			const batch = take(windowRead(probe, order, probeLines));
+			if (batch) yield batch;
 			return;
 		}
+		probeLines?.release();
 		byDay = probe.widened;
 		const planner = new WindowPlanner(from, to, order, { start: (to - from) / (parallel * 4) });
 		if (byDay) planner.useWholeDays();
@@ -526,10 +513,7 @@ export async function* exportScans(
 		if (order === 'newest') windows.reverse();
 		slots = windows.map((window) => ({ window }));
 	}
-	// Records without a time are kept by the first window that sees them, whichever it is.
-	const timeless = new Set<string>();
 	let inFlight = 0;
-	let emitted = 0;
 	let buffered = 0;
 
 	/** The server turned out to honour whole days only: the windows not started yet become whole days. */
@@ -572,7 +556,7 @@ export async function* exportScans(
 	const launch = (slot: Extract<Slot, { window: Window }>) => {
 		const { window } = slot;
 		const remaining = limit - emitted - buffered;
-		const read = readWindow.call(this, {
+		const windowRequest: WindowRequest = {
 			qs: request.qs,
 			from: window.from,
 			to: window.to,
@@ -582,13 +566,15 @@ export async function* exportScans(
 			byDay: byDay && window.to % DAY_US === 0,
 			want: Number.isFinite(remaining) ? { order, count: remaining } : undefined,
 			cutFor: returnAll ? order : undefined,
-		});
+		};
+		if (pool) slot.lines = new LineStore(pool);
+		const read = readWindowOf(context, windowRequest, slot.lines);
 		inFlight++;
 		slot.read = read.then((result) => {
 			buffered += result.entries.length;
 			slot.planner?.observe(result.rest?.density ?? result.entries.length / (window.to - window.from));
 			if (result.widened && !byDay) replanByDay();
-			return result;
+			return windowRead(result, order, slot.lines);
 		});
 		// A read nobody waits for any more (the limit was reached) must not fail unhandled.
 		slot.read.catch(() => undefined);
@@ -611,9 +597,9 @@ export async function* exportScans(
 			else if (!slots.length) break;
 		}
 		const head = slots.shift() as Extract<Slot, { window: Window }>;
-		const result = (await head.read) as WindowResult;
+		const result = (await head.read) as WindowRead;
 		inFlight--;
-		buffered -= result.entries.length;
+		buffered -= result.count;
 		if (result.rest) {
 			// The rest of a window cut short comes next, in windows sized by what the cut found.
 			const { rest } = result;
@@ -624,17 +610,7 @@ export async function* exportScans(
 			if (rest.density > 0) planner.observe(rest.density);
 			slots.unshift({ planner });
 		}
-		const entries = order === 'newest' ? result.entries.reverse() : result.entries;
-		const batch: IDataObject[] = [];
-		for (const entry of entries) {
-			if (emitted + batch.length >= limit) break;
-			if (scanTime(entry.record) === undefined) {
-				if (timeless.has(entry.id)) continue;
-				timeless.add(entry.id);
-			}
-			batch.push(entry.record);
-		}
-		emitted += batch.length;
-		if (batch.length) yield batch;
+		const batch = take(result);
+		if (batch) yield batch;
 	}
 }

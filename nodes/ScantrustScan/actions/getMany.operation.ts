@@ -9,7 +9,7 @@ import {
 	scanFilterProperties,
 } from '../../shared/scanFilters';
 import type { FilterProblem } from '../../shared/scanFilters';
-import { DEFAULT_PARALLEL_WINDOWS, exportScans, MAX_PARALLEL_WINDOWS } from '../../shared/scanExport';
+import { DEFAULT_PARALLEL_WINDOWS, exportScanLines, exportScans, MAX_PARALLEL_WINDOWS } from '../../shared/scanExport';
 import type { ScanOrder } from '../../shared/scanExport';
 import { readSimplify, simplifyPages, simplifyScan } from '../../shared/simplify';
 import { invalid } from '../../shared/validate';
@@ -247,18 +247,14 @@ export async function execute(
 
 	// Read in time windows (nodes/shared/scanExport.ts): complete whatever order Scantrust lists
 	// scans in and however precisely it honours dates, handed out in the chosen order.
-	const scansRead = exportScans.call(this, {
-		qs,
-		from: range.fromMs * 1000,
-		to: range.toMs * 1000,
-		order,
-		limit,
-		parallel,
-		itemIndex,
-	});
-	// A JSON Lines file holds the API's records as they are; Simplify is for items.
-	if (output.mode === 'jsonLines') return await scansToFile(this, scansRead, output.property, itemIndex);
-	const batches = simplifyPages(simplify, scansRead, simplifyScan);
+	const exportRequest = { qs, from: range.fromMs * 1000, to: range.toMs * 1000, order, limit, parallel, itemIndex };
+	// A JSON Lines file holds the API's records as they are, as their bytes (never parsed records
+	// waiting in memory); Simplify is for items.
+	if (output.mode === 'jsonLines') {
+		const lines = exportScanLines.call(this, exportRequest);
+		return await scansToFile(this, lines, output.property, itemIndex);
+	}
+	const batches = simplifyPages(simplify, exportScans.call(this, exportRequest), simplifyScan);
 
 	// Scans go out as they arrive, one reference each: exports run to hundreds of thousands of scans.
 	const scans: IDataObject[] = [];

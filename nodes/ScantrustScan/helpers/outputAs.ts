@@ -1,6 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { writeJsonLines } from '../../shared/jsonLines';
+import type { LineBatch } from '../../shared/lineStore';
 import { invalid } from '../../shared/validate';
 
 /**
@@ -51,7 +52,7 @@ export function readOutputAs(context: IExecuteFunctions, itemIndex: number): Out
 /** All scans of the export in one JSON Lines file: one output item, the file under `property`. */
 export async function scansToFile(
 	context: IExecuteFunctions,
-	pages: AsyncIterable<IDataObject[]>,
+	pages: AsyncIterable<LineBatch>,
 	property: string,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {

@@ -1,7 +1,7 @@
 import type { IDataObject, INodeProperties, IPollFunctions } from 'n8n-workflow';
 
 import { MINUTE_US } from '../../shared/datetime';
-import { exportScans, readWindow, scanTime } from '../../shared/scanExport';
+import { exportScans, readWindow } from '../../shared/scanExport';
 import {
 	readScanFilters,
 	resolveScanProduct,
@@ -165,7 +165,7 @@ export async function poll(this: IPollFunctions, run: PollRun): Promise<PollResu
 		if (!read.complete) break;
 		let fresh = 0;
 		for (const entry of read.entries) {
-			if (scanTime(entry.record) === undefined) {
+			if (entry.timeless) {
 				if (undated.has(entry.id)) continue;
 				undated.add(entry.id);
 			} else if (!window.take(entry)) continue;

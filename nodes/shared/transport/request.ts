@@ -8,7 +8,8 @@ import { acquireScmSlot } from './pacing';
 import { CREDENTIAL_NAME, cancelSignal } from './context';
 import type { ScantrustContext } from './context';
 import { apiError, networkError } from './errors';
-import { headerValue, isTimeout, networkAttempt, neverSent, sendWithRetries } from './retry';
+import { headerValue, isTimeout, networkAttempt, networkCode, neverSent, sendWithRetries } from './retry';
+import { readHead, UnreadableBodyError, watchBody } from './streams';
 import type { Attempt, GiveUp } from './retry';
 
 export interface ApiRequest {
@@ -50,6 +51,15 @@ export interface ApiRequest {
 	 * that reads part of it before parsing (see paginate's prefetch). Errors are parsed as usual.
 	 */
 	rawBody?: boolean;
+	/**
+	 * Read a successful (2xx) answer's body as it streams in instead of having it parsed whole
+	 * (the scan export written to a file: no page is ever held as text or as parsed records). Called
+	 * once per attempt with that attempt's chunks; what it returns becomes the answer's body. A body
+	 * that stalls for the request's timeout or breaks off is retried like a failed request, so this
+	 * must undo whatever it kept of a failed attempt before it throws. It throws UnreadableBodyError
+	 * for a body that arrived but cannot be read (not retried; it goes through to the caller).
+	 */
+	readBody?: (chunks: AsyncIterable<Buffer>) => Promise<unknown>;
 }
 
 export interface ApiResponse<T = unknown> {
@@ -136,17 +146,35 @@ async function sendOnce(call: Call): Promise<Attempt> {
 			...(signal ? { abortSignal: signal } : {}),
 			...(request.rawBody ? { encoding: 'text' as const } : {}),
 		};
+		// A body read as a stream has its own controller, so that a stalled body can be ended.
+		const streamed = request.readBody ? streamedBody(signal) : undefined;
+		if (streamed) {
+			options.encoding = 'stream';
+			options.abortSignal = streamed.controller.signal;
+		}
 		let response: { statusCode: number; body: unknown; headers?: IDataObject };
 		const scmSlot = request.throttleScope === 'scm' ? await acquireScmSlot(context, scmKey(context, base)) : undefined;
 		try {
 			response = await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_NAME, options);
 		} catch (error) {
+			streamed?.done();
 			return networkAttempt(context, error, request.itemIndex);
 		} finally {
 			scmSlot?.release();
 		}
 		const status = response.statusCode;
 		const headers = response.headers ?? {};
+		if (streamed) {
+			try {
+				if (status >= 200 && status < 300 && request.readBody) {
+					return await readStreamedBody(context, call, response, streamed.controller, request.readBody);
+				}
+				// Anything else (a redirect, an error) is small: read whole, as without a stream.
+				if (isReadable(response.body)) response.body = await readHead(response.body, MAX_ERROR_BODY_BYTES);
+			} finally {
+				streamed.done();
+			}
+		}
 		if (status >= 300 && status < 400 && !request.acceptStatuses?.includes(status)) {
 			url = redirectTarget(context, base, request, url, status, headers, redirects + 1);
 			// The Location carries its own query (Django's slash redirect keeps ours in it).
@@ -262,6 +290,64 @@ function redirectTarget(
 /** SCM calls are paced per Scantrust origin and credential. */
 function scmKey(context: ScantrustContext, base: ResolvedBaseUrl): string {
 	return `${base.origin}|${context.getNode().credentials?.[CREDENTIAL_NAME]?.id ?? ''}`;
+}
+
+/** At most this much of a non-2xx answer is read when the body came as a stream (an error text). */
+const MAX_ERROR_BODY_BYTES = 1024 * 1024;
+
+/** The controller of one streamed attempt, tied to the execution's cancel until `done`. */
+function streamedBody(cancel: AbortSignal | undefined) {
+	const controller = new AbortController();
+	const onCancel = () => controller.abort();
+	cancel?.addEventListener('abort', onCancel, { once: true });
+	return { controller, done: () => cancel?.removeEventListener('abort', onCancel) };
+}
+
+function isReadable(body: unknown): body is AsyncIterable<unknown> & { destroy(): void } {
+	return typeof body === 'object' && body !== null && Symbol.asyncIterator in body && typeof (body as { destroy?: unknown }).destroy === 'function';
+}
+
+/**
+ * A 2xx body handed to the caller's reader as it streams in, watched: nothing arriving for the
+ * request's timeout ends it as a timeout, a body shorter than its Content-Length or a dropped
+ * connection as a network failure, both retried by the policy (the reader undoes its part).
+ */
+async function readStreamedBody(
+	context: ScantrustContext,
+	call: Call,
+	response: { statusCode: number; body: unknown; headers?: IDataObject },
+	controller: AbortController,
+	readBody: (chunks: AsyncIterable<Buffer>) => Promise<unknown>,
+): Promise<Attempt> {
+	const headers = response.headers ?? {};
+	if (!isReadable(response.body)) {
+		// Not a stream after all (a test double): the body as one chunk.
+		const whole = Buffer.isBuffer(response.body) ? response.body : Buffer.from(String(response.body ?? ''), 'utf8');
+		return { status: response.statusCode, headers, body: await readBody(oneChunk(whole)) };
+	}
+	const declared = Number(headerValue(headers, 'content-length'));
+	const watched = watchBody(response.body, {
+		idleMs: call.timeoutMs,
+		expectedBytes: Number.isFinite(declared) && declared >= 0 ? declared : undefined,
+		abort: () => controller.abort(),
+	});
+	let failure: unknown;
+	const body = await readBody(watched.chunks).catch((error: unknown) => {
+		failure = error ?? new Error('the body could not be read');
+		return undefined;
+	});
+	if (failure === undefined) return { status: response.statusCode, headers, body };
+	controller.abort();
+	// The reader's own verdict on what arrived: not a connection problem, not retried.
+	if (failure instanceof UnreadableBodyError) throw failure;
+	if (cancelSignal(context)?.aborted) return networkAttempt(context, failure, call.request.itemIndex);
+	if (watched.stalled) return { networkCode: 'ETIMEDOUT' };
+	// Cut short (BodyError), or the connection failed midway: the page is read again.
+	return { networkCode: networkCode(failure) ?? 'ECONNRESET' };
+}
+
+async function* oneChunk(buffer: Buffer): AsyncGenerator<Buffer> {
+	yield buffer;
 }
 
 function parseBody(body: unknown): unknown {

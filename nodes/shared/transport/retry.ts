@@ -279,6 +279,8 @@ export function networkCode(error: unknown): string | undefined {
 		if (typeof candidate.code === 'string' && NETWORK_CODES.has(candidate.code)) return candidate.code;
 		if (typeof candidate.message === 'string') {
 			if (/socket hang up/i.test(candidate.message)) return 'ECONNRESET';
+			// axios, when the connection is lost after the answer's headers, in the middle of its body.
+			if (/stream has been aborted/i.test(candidate.message)) return 'ECONNRESET';
 			if (/timeout of \d+ms exceeded/i.test(candidate.message)) return 'ETIMEDOUT';
 		}
 		current = candidate.cause;

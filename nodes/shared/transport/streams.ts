@@ -39,6 +39,12 @@ export function readableFrom(source: AsyncIterable<Buffer>): Readable {
 	return readableClass().from(source, { objectMode: false, highWaterMark: 256 * 1024 });
 }
 
+/**
+ * A body that arrived whole but is not what it should be (not the JSON it claims to be): reading
+ * it again would give the same, so the transport does not retry it.
+ */
+export class UnreadableBodyError extends Error {}
+
 /** Why a transfer's body stopped early; the transport turns these into named errors. */
 export class BodyError extends Error {
 	constructor(

@@ -1,0 +1,170 @@
+/**
+ * Records kept as their JSON bytes, outside V8's heap, for a scan export written to a file (Scan →
+ * Get Many → JSON Lines). A window read ahead waits for its turn; kept as parsed records its
+ * scans outlive V8's young generation and pile up in old space until a full collection (about
+ * 100 MB at 1,000,000 scans), and kept as fresh Buffers they pile up as external memory the same
+ * way (V8 collects those only after about 64 MB more of them). Slabs taken from a pool and given
+ * back when the window is written are neither: what the export holds is the slabs of the windows
+ * read ahead, reused for the next ones.
+ */
+
+/** Bytes per slab: a window of one and a half pages (about 1.4 MB of scans) takes six. */
+export const SLAB_BYTES = 256 * 1024;
+
+/** One export run's slabs (never shared between runs: n8n runs executions side by side). */
+export class SlabPool {
+	private readonly free: Buffer[] = [];
+
+	take(minBytes = 0): Buffer {
+		if (minBytes > SLAB_BYTES) return Buffer.allocUnsafe(minBytes);
+		return this.free.pop() ?? Buffer.allocUnsafe(SLAB_BYTES);
+	}
+
+	give(slab: Buffer): void {
+		// An outsize slab (one record larger than a slab) is left to the garbage collector.
+		if (slab.length === SLAB_BYTES) this.free.push(slab);
+	}
+}
+
+/** One record's bytes in a slab: `slab[start, end)`, a single line of JSON; `index` is the slab's in its store. */
+export interface Line {
+	slab: Buffer;
+	index: number;
+	start: number;
+	end: number;
+}
+
+/** Where a store stood, to go back to when an attempt at a page failed halfway. */
+export interface StoreMark {
+	slabs: number;
+	used: number;
+}
+
+/**
+ * One window's records, appended byte run by byte run as a page streams in: a record is begun,
+ * its bytes appended (in pieces when it spans the socket's chunks) and ended, or dropped (a scan
+ * outside the window, a repeat) so its bytes are written over. Given back whole when written.
+ */
+export class LineStore {
+	private readonly slabs: Buffer[] = [];
+	private used = 0;
+	private lineStart = 0;
+
+	constructor(private readonly pool: SlabPool) {}
+
+	private get current(): Buffer | undefined {
+		return this.slabs[this.slabs.length - 1];
+	}
+
+	/** A record starts here. */
+	begin(): void {
+		this.lineStart = this.used;
+	}
+
+	/** Appends `chunk[from, to)` to the record begun; a record that outgrows its slab moves to a new one whole. */
+	append(chunk: Buffer, from: number, to: number): void {
+		const length = to - from;
+		if (length <= 0) return;
+		let slab = this.current;
+		if (!slab || this.used + length > slab.length) {
+			const partial = slab ? this.used - this.lineStart : 0;
+			const next = this.pool.take(partial + length);
+			if (slab && partial) slab.copy(next, 0, this.lineStart, this.used);
+			this.slabs.push(next);
+			slab = next;
+			this.lineStart = 0;
+			this.used = partial;
+		}
+		chunk.copy(slab, this.used, from, to);
+		this.used += length;
+	}
+
+	/** The record begun, complete. */
+	end(): Line {
+		return { slab: this.current as Buffer, index: this.slabs.length - 1, start: this.lineStart, end: this.used };
+	}
+
+	/** The slab a line's `index` names. */
+	slab(index: number): Buffer {
+		return this.slabs[index];
+	}
+
+	/** Forgets the record just ended (or begun): its bytes are written over. */
+	drop(): void {
+		this.used = this.lineStart;
+	}
+
+	mark(): StoreMark {
+		return { slabs: this.slabs.length, used: this.used };
+	}
+
+	/** Back to `mark`: everything appended since is forgotten, slabs taken since go back to the pool. */
+	rewind(mark: StoreMark): void {
+		while (this.slabs.length > mark.slabs) this.pool.give(this.slabs.pop() as Buffer);
+		this.used = mark.used;
+		this.lineStart = mark.used;
+	}
+
+	/** All slabs back to the pool; the store's lines must not be read any more. */
+	release(): void {
+		this.rewind({ slabs: 0, used: 0 });
+	}
+}
+
+/** Lines on their way into a file: their bytes, each ended by `\n`, and how many. */
+export interface LineBatch {
+	bytes: Buffer;
+	lines: number;
+}
+
+/**
+ * A window's lines in delivery order, packed as (slab, start, end) numbers in one typed array:
+ * a window read ahead waits as this, with no heap object per scan (those would outlive V8's young
+ * generation while the window waits, and only a full collection would free them).
+ */
+export class PackedLines {
+	private readonly spans: Int32Array;
+
+	constructor(
+		private readonly store: LineStore,
+		lines: Line[],
+	) {
+		this.spans = new Int32Array(lines.length * 3);
+		for (let k = 0; k < lines.length; k++) {
+			this.spans[3 * k] = lines[k].index;
+			this.spans[3 * k + 1] = lines[k].start;
+			this.spans[3 * k + 2] = lines[k].end;
+		}
+	}
+
+	get count(): number {
+		return this.spans.length / 3;
+	}
+
+	/**
+	 * The first `take` lines not in `skip` (positions), as one fresh Buffer, each ended by `\n`: a
+	 * copy, so the slabs can be reused as soon as this window is released.
+	 */
+	join(take: number, skip?: ReadonlySet<number>): LineBatch {
+		const { spans, store } = this;
+		const chosen: number[] = [];
+		let bytes = 0;
+		for (let k = 0; k < this.count && chosen.length < take; k++) {
+			if (skip?.has(k)) continue;
+			chosen.push(k);
+			bytes += spans[3 * k + 2] - spans[3 * k + 1] + 1;
+		}
+		const out = Buffer.allocUnsafe(bytes);
+		let at = 0;
+		for (const k of chosen) {
+			at += store.slab(spans[3 * k]).copy(out, at, spans[3 * k + 1], spans[3 * k + 2]);
+			out[at++] = 0x0a;
+		}
+		return { bytes: out, lines: chosen.length };
+	}
+
+	/** The slabs back to the pool: the lines must not be read any more. */
+	release(): void {
+		this.store.release();
+	}
+}

@@ -1,0 +1,168 @@
+/**
+ * A scan's `scan.uuid`, `scan.datetime` and `scan.timestamp`, read from its JSON bytes without
+ * parsing the record: a JSON Lines export places 1,000,000 scans by these three fields, and
+ * parsing each record only to read them would make a few KB of objects per scan for V8 to collect
+ * (and collect them often enough that the windows read ahead outlive the young generation).
+ *
+ * Only JSON's structure is read (strings and their escapes, nesting), so the fields come out as
+ * `JSON.parse` would give them: the last of repeated keys wins, a value of another type counts as
+ * absent. Anything this does not read exactly (an escape in a key, a uuid or datetime with
+ * escapes, bytes that are not JSON) gives undefined, and the caller parses the record instead.
+ */
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+export interface ScanFields {
+	uuid?: string;
+	datetime?: string;
+	timestamp?: number;
+}
+
+const KEY_SCAN = Buffer.from('scan');
+const KEY_UUID = Buffer.from('uuid');
+const KEY_DATETIME = Buffer.from('datetime');
+const KEY_TIMESTAMP = Buffer.from('timestamp');
+
+function whitespace(b: Buffer, i: number, end: number): number {
+	while (i < end) {
+		const c = b[i];
+		if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
+		i++;
+	}
+	return i;
+}
+
+/** The index of the quote that closes a string whose text starts at `i`; -1 when there is none before `end`. */
+function closingQuote(b: Buffer, i: number, end: number): number {
+	for (;;) {
+		const quote = b.indexOf(QUOTE, i);
+		if (quote < 0 || quote >= end) return -1;
+		let k = quote - 1;
+		while (k >= i && b[k] === BACKSLASH) k--;
+		// An even run of backslashes before it (none, or escaped backslashes): the string ends here.
+		if ((quote - 1 - k) % 2 === 0) return quote;
+		i = quote + 1;
+	}
+}
+
+function hasBackslash(b: Buffer, from: number, to: number): boolean {
+	for (let k = from; k < to; k++) if (b[k] === BACKSLASH) return true;
+	return false;
+}
+
+function same(b: Buffer, from: number, to: number, key: Buffer): boolean {
+	if (to - from !== key.length) return false;
+	for (let k = 0; k < key.length; k++) if (b[from + k] !== key[k]) return false;
+	return true;
+}
+
+/** The index just after the value that starts at `i`; -1 when it is not read exactly. */
+function skipValue(b: Buffer, i: number, end: number): number {
+	const c = b[i];
+	if (c === QUOTE) {
+		const close = closingQuote(b, i + 1, end);
+		return close < 0 ? -1 : close + 1;
+	}
+	if (c === 0x7b || c === 0x5b) {
+		let depth = 0;
+		while (i < end) {
+			const d = b[i];
+			if (d === QUOTE) {
+				const close = closingQuote(b, i + 1, end);
+				if (close < 0) return -1;
+				i = close + 1;
+				continue;
+			}
+			if (d === 0x7b || d === 0x5b) depth++;
+			else if (d === 0x7d || d === 0x5d) {
+				depth--;
+				if (depth === 0) return i + 1;
+			}
+			i++;
+		}
+		return -1;
+	}
+	// A number or a literal: up to the next separator.
+	const start = i;
+	while (i < end) {
+		const d = b[i];
+		if (d === 0x2c || d === 0x7d || d === 0x5d || d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09) break;
+		i++;
+	}
+	return i === start ? -1 : i;
+}
+
+/** The closing quote of the key whose opening quote is `b[i]`; -1 for anything else or a key with escapes. */
+function keyEnd(b: Buffer, i: number, end: number): number {
+	if (b[i] !== QUOTE) return -1;
+	const keyTo = closingQuote(b, i + 1, end);
+	return keyTo < 0 || hasBackslash(b, i + 1, keyTo) ? -1 : keyTo;
+}
+
+/** Where the value after a key (ending at `keyTo`) and its colon starts; -1 when there is no colon. */
+function valueStart(b: Buffer, keyTo: number, end: number): number {
+	const colon = whitespace(b, keyTo + 1, end);
+	if (b[colon] !== 0x3a) return -1;
+	const value = whitespace(b, colon + 1, end);
+	return value < end ? value : -1;
+}
+
+/**
+ * The record `b[start, end)`'s scan fields, or undefined when they are not read exactly here. One
+ * pass, no parsing: the scan's members are read, every other value is skipped over.
+ */
+export function scanFieldsOf(b: Buffer, start: number, end: number): ScanFields | undefined {
+	if (b[start] !== 0x7b) return undefined;
+	const fields: ScanFields = {};
+	let i = whitespace(b, start + 1, end);
+	if (b[i] === 0x7d) return fields;
+	for (;;) {
+		const keyTo = keyEnd(b, i, end);
+		const value = keyTo < 0 ? -1 : valueStart(b, keyTo, end);
+		if (value < 0) return undefined;
+		let next: number;
+		if (same(b, i + 1, keyTo, KEY_SCAN)) {
+			// A repeated `scan` replaces the one before it, as in JSON.parse.
+			fields.uuid = fields.datetime = fields.timestamp = undefined;
+			next = b[value] === 0x7b ? readScan(b, value, end, fields) : skipValue(b, value, end);
+		} else {
+			next = skipValue(b, value, end);
+		}
+		if (next < 0) return undefined;
+		next = whitespace(b, next, end);
+		if (b[next] === 0x7d) return fields;
+		if (b[next] !== 0x2c) return undefined;
+		i = whitespace(b, next + 1, end);
+	}
+}
+
+/** Reads the `scan` object at `b[i]` into `fields`; the index after it, or -1. */
+function readScan(b: Buffer, i: number, end: number, fields: ScanFields): number {
+	i = whitespace(b, i + 1, end);
+	if (b[i] === 0x7d) return i + 1;
+	for (;;) {
+		const keyTo = keyEnd(b, i, end);
+		const value = keyTo < 0 ? -1 : valueStart(b, keyTo, end);
+		if (value < 0) return -1;
+		let next = skipValue(b, value, end);
+		if (next < 0) return -1;
+		const isUuid = same(b, i + 1, keyTo, KEY_UUID);
+		if (isUuid || same(b, i + 1, keyTo, KEY_DATETIME)) {
+			let text: string | undefined;
+			if (b[value] === QUOTE) {
+				if (hasBackslash(b, value + 1, next - 1)) return -1;
+				text = b.toString('utf8', value + 1, next - 1);
+			}
+			if (isUuid) fields.uuid = text;
+			else fields.datetime = text;
+		} else if (same(b, i + 1, keyTo, KEY_TIMESTAMP)) {
+			const c = b[value];
+			fields.timestamp = c === 0x2d || (c >= 0x30 && c <= 0x39) ? Number(b.toString('latin1', value, next)) : undefined;
+		}
+		next = whitespace(b, next, end);
+		if (b[next] === 0x7d) return next + 1;
+		if (b[next] !== 0x2c) return -1;
+		i = whitespace(b, next + 1, end);
+	}
+}
