@@ -9,7 +9,7 @@ import { multipartBody, policyMaxBytes } from './multipart';
 import type { MultipartFile } from './multipart';
 import { isTimeout, networkAttempt, sendWithRetries } from './retry';
 import type { Answer, Attempt } from './retry';
-import { BodyError, readableFrom, readHead, watchBody } from './streams';
+import { BodyError, isStream, readableFrom, readHead, watchBody } from './streams';
 
 /** How reading a 2xx answer's body (a stream) went: the result, or why it stopped. */
 type BodyOutcome = { result: unknown } | { failure: unknown; stalled: boolean; bytes: number; expectedBytes?: number };
@@ -107,10 +107,6 @@ async function fileStoreTransfer(context: ScantrustContext, transfer: FileStoreT
 	});
 	// No read-back: the policy returns an answer or throws.
 	return (result as { answer: Answer }).answer;
-}
-
-function isStream(body: unknown): body is AsyncIterable<unknown> & { destroy(): void } {
-	return typeof body === 'object' && body !== null && Symbol.asyncIterator in body && typeof (body as { destroy?: unknown }).destroy === 'function';
 }
 
 /** The start of a body (an error text): at most 64 KB read, the rest dropped with the stream. */

@@ -9,7 +9,7 @@ import { CREDENTIAL_NAME, cancelSignal } from './context';
 import type { ScantrustContext } from './context';
 import { apiError, networkError } from './errors';
 import { headerValue, isTimeout, networkAttempt, networkCode, neverSent, sendWithRetries } from './retry';
-import { readHead, UnreadableBodyError, watchBody } from './streams';
+import { isStream, readHead, UnreadableBodyError, watchBody } from './streams';
 import type { Attempt, GiveUp } from './retry';
 
 export interface ApiRequest {
@@ -170,7 +170,7 @@ async function sendOnce(call: Call): Promise<Attempt> {
 					return await readStreamedBody(context, call, response, streamed.controller, request.readBody);
 				}
 				// Anything else (a redirect, an error) is small: read whole, as without a stream.
-				if (isReadable(response.body)) response.body = await readHead(response.body, MAX_ERROR_BODY_BYTES);
+				if (isStream(response.body)) response.body = await readHead(response.body, MAX_ERROR_BODY_BYTES);
 			} finally {
 				streamed.done();
 			}
@@ -303,10 +303,6 @@ function streamedBody(cancel: AbortSignal | undefined) {
 	return { controller, done: () => cancel?.removeEventListener('abort', onCancel) };
 }
 
-function isReadable(body: unknown): body is AsyncIterable<unknown> & { destroy(): void } {
-	return typeof body === 'object' && body !== null && Symbol.asyncIterator in body && typeof (body as { destroy?: unknown }).destroy === 'function';
-}
-
 /**
  * A 2xx body handed to the caller's reader as it streams in, watched: nothing arriving for the
  * request's timeout ends it as a timeout, a body shorter than its Content-Length or a dropped
@@ -320,7 +316,7 @@ async function readStreamedBody(
 	readBody: (chunks: AsyncIterable<Buffer>) => Promise<unknown>,
 ): Promise<Attempt> {
 	const headers = response.headers ?? {};
-	if (!isReadable(response.body)) {
+	if (!isStream(response.body)) {
 		// Not a stream after all (a test double): the body as one chunk.
 		const whole = Buffer.isBuffer(response.body) ? response.body : Buffer.from(String(response.body ?? ''), 'utf8');
 		return { status: response.statusCode, headers, body: await readBody(oneChunk(whole)) };

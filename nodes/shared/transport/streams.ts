@@ -31,6 +31,11 @@ function readableClass(): ReadableClass {
 	throw new Error('Node.js stream support is missing (no Readable found)');
 }
 
+/** Whether an answer's body came as a stream (asked for with `encoding: 'stream'`). */
+export function isStream(body: unknown): body is AsyncIterable<unknown> & { destroy(): void } {
+	return typeof body === 'object' && body !== null && Symbol.asyncIterator in body && typeof (body as { destroy?: unknown }).destroy === 'function';
+}
+
 /**
  * A byte stream that pulls from `source` only as fast as its reader takes it: a slow binary
  * store slows the source down (back-pressure) instead of letting chunks pile up in memory.
