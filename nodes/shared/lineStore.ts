@@ -123,19 +123,11 @@ export interface LineBatch {
  * generation while the window waits, and only a full collection would free them).
  */
 export class PackedLines {
-	private readonly spans: Int32Array;
-
+	/** `spans`: (slab index, start, end) of each line, in delivery order */
 	constructor(
 		private readonly store: LineStore,
-		lines: Line[],
-	) {
-		this.spans = new Int32Array(lines.length * 3);
-		for (let k = 0; k < lines.length; k++) {
-			this.spans[3 * k] = lines[k].index;
-			this.spans[3 * k + 1] = lines[k].start;
-			this.spans[3 * k + 2] = lines[k].end;
-		}
-	}
+		private readonly spans: Int32Array,
+	) {}
 
 	get count(): number {
 		return this.spans.length / 3;

@@ -1,11 +1,13 @@
 import type { IDataObject } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { LineStore, PackedLines, SlabPool } from './lineStore';
-import type { Line, LineBatch } from './lineStore';
+import { SlabPool } from './lineStore';
+import type { LineBatch } from './lineStore';
 import { SCAN_EXPORT_PATH } from './scanFilters';
 import { readLinePage, readRecordPage } from './scanPage';
-import type { ScanEntry, ScanPage } from './scanPage';
+import type { ScanPage } from './scanPage';
+import { LineScans, RecordScans } from './windowScans';
+import type { ScanEntry, TakenLines, WindowScans } from './windowScans';
 import type { ScantrustContext } from './transport';
 import { SCAN_PAGE_SIZE } from './transport/constants';
 
@@ -48,10 +50,6 @@ export const SCAN_REQUESTS_PER_MINUTE = 2_700;
 export const DEFAULT_PARALLEL_WINDOWS = 16;
 export const MAX_PARALLEL_WINDOWS = 32;
 
-/** Sorts by (time, id): the order scans are delivered in. */
-export function compareEntries(a: ScanEntry<unknown>, b: ScanEntry<unknown>): number {
-	return a.time - b.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
 
 /** An ISO date-time to the second for a time key (`2026-01-31T08:00:00Z`). */
 function isoSecond(key: number): string {
@@ -114,9 +112,9 @@ export interface WindowRequest {
 	cutFor?: ScanOrder;
 }
 
-export interface WindowResult<R = IDataObject> {
+export interface WindowResult {
 	/** The window's scans, sorted by (time, id); with `want`, possibly only the wanted end. */
-	entries: Array<ScanEntry<R>>;
+	entries: Array<ScanEntry<IDataObject>>;
 	/** Read to the end, or as far as the order proved necessary. False when `shouldStop` cut it. */
 	complete: boolean;
 	/**
@@ -138,15 +136,24 @@ export interface WindowResult<R = IDataObject> {
  * and does not assume.
  */
 export async function readWindow(this: ScantrustContext, request: WindowRequest): Promise<WindowResult> {
-	return (await readWindowOf(this, request)) as WindowResult;
+	const { taken, ...read } = await readWindowOf(this, request);
+	return { ...read, entries: taken.records ?? [] };
 }
 
-/** readWindow, with the scans kept as lines in `lines` when it is given. */
+/** A window read (readWindowOf): its scans as records in time order, or as lines in delivery order. */
+interface WindowOutcome extends Omit<WindowResult, 'entries'> {
+	taken: { count: number; first?: number; last?: number; records?: Array<ScanEntry<IDataObject>>; lines?: TakenLines };
+}
+
+/**
+ * readWindow, with the scans kept as lines (their bytes, in slabs of `lines.pool`) and taken in
+ * `lines.order` when `lines` is given (a JSON Lines file), as records otherwise.
+ */
 async function readWindowOf(
 	context: ScantrustContext,
 	request: WindowRequest,
-	lines?: LineStore,
-): Promise<WindowResult<unknown>> {
+	lines?: { pool: SlabPool; order: ScanOrder },
+): Promise<WindowOutcome> {
 	const { from, to, want } = request;
 	const dates = coveringDates(from, to);
 	if (request.byDay) dates.date_to = isoSecond(Math.floor((to - 1) / SECOND_US) * SECOND_US);
@@ -156,7 +163,18 @@ async function readWindowOf(
 		askedFrom: Math.floor(from / SECOND_US) * SECOND_US,
 		askedTo: Math.ceil(to / SECOND_US) * SECOND_US + SECOND_US,
 	};
-	const byId = new Map<string, ScanEntry<unknown>>();
+	const records = lines ? undefined : new RecordScans();
+	const lineScans = lines ? new LineScans(lines.pool) : undefined;
+	const scans: WindowScans<unknown> = (records ?? lineScans) as WindowScans<unknown>;
+	/** The scans of [takeFrom, takeTo), in the order they are handed out. */
+	const take = (takeFrom: number, takeTo: number): WindowOutcome['taken'] => {
+		if (lineScans) {
+			const taken = lineScans.take(takeFrom, takeTo, lines?.order === 'newest');
+			return { count: taken.count, first: taken.first, last: taken.last, lines: taken };
+		}
+		const entries = (records as RecordScans).take(takeFrom, takeTo, false);
+		return { count: entries.length, first: entries[0]?.time, last: entries[entries.length - 1]?.time, records: entries };
+	};
 	let widened = false;
 	let requests = 0;
 	// Which way the listing runs, once two pages have shown it: 1 oldest first, -1 newest first.
@@ -173,15 +191,14 @@ async function readWindowOf(
 
 	for (;;) {
 		if (request.pace) await request.pace();
-		const pageRequest = { path, qs, itemIndex: request.itemIndex, timeoutMs: request.timeoutMs, bounds, seen: byId };
-		const page: ScanPage<unknown> = lines
-			? await readLinePage.call(context, pageRequest, lines)
-			: await readRecordPage.call(context, pageRequest);
+		const pageRequest = { path, qs, itemIndex: request.itemIndex, timeoutMs: request.timeoutMs, bounds };
+		const page: ScanPage = lineScans
+			? await readLinePage.call(context, pageRequest, lineScans)
+			: await readRecordPage.call(context, pageRequest, records as RecordScans);
 		requests++;
 		// `next` carries every query parameter; sending ours again would duplicate them.
 		qs = undefined;
 		if (page.widened) widened = true;
-		for (const entry of page.entries) if (!byId.has(entry.id)) byId.set(entry.id, entry);
 		const { next, min, max } = page;
 		if (!next || page.count === 0) {
 			complete = true;
@@ -198,20 +215,22 @@ async function readWindowOf(
 				complete = true;
 				break;
 			}
-			if (want && enoughFor(want, direction, min, max, byId)) {
+			if (want && enoughFor(want, direction, min, max, scans)) {
 				complete = true;
 				break;
 			}
 		}
-		if (request.cutFor && !request.byDay && !widened && direction !== 0 && byId.size >= MAX_SCANS_PER_WINDOW) {
-			const cut = cutShort(byId, request.cutFor, direction, from, to, min, max);
-			if (cut) return { entries: cut.entries.sort(compareEntries), complete: true, widened, requests, rest: cut.rest };
+		if (request.cutFor && !request.byDay && !widened && direction !== 0 && scans.size >= MAX_SCANS_PER_WINDOW) {
+			const cut = cutShort(scans, request.cutFor, direction, from, to, min, max);
+			if (cut) {
+				const kept = cut.keep ? take(cut.keep.from, cut.keep.to) : take(0, 0);
+				return { taken: kept, complete: true, widened, requests, rest: cut.rest };
+			}
 		}
 		if (request.shouldStop?.({ widened })) break;
 		path = next;
 	}
-	const entries = [...byId.values()].sort(compareEntries);
-	return { entries, complete, widened, requests };
+	return { taken: take(-Infinity, Infinity), complete, widened, requests };
 }
 
 /**
@@ -224,27 +243,26 @@ async function readWindowOf(
  * not make the window smaller (all its scans at one instant, or a window of a few seconds).
  */
 function cutShort(
-	byId: Map<string, ScanEntry<unknown>>,
+	scans: WindowScans<unknown>,
 	order: ScanOrder,
 	direction: number,
 	from: number,
 	to: number,
 	min: number,
 	max: number,
-): { entries: Array<ScanEntry<unknown>>; rest: { from: number; to: number; density: number } } | undefined {
+): { keep?: Window; rest: { from: number; to: number; density: number } } | undefined {
 	// The complete part: [from, max) read oldest first, (min, to) read newest first.
 	const nearFrom = direction === 1 ? from : min + 1;
 	const nearTo = direction === 1 ? max : to;
 	if (!(nearTo > nearFrom)) return undefined;
-	const near: Array<ScanEntry<unknown>> = [];
-	for (const entry of byId.values()) if (entry.time >= nearFrom && entry.time < nearTo) near.push(entry);
-	const density = near.length / (nearTo - nearFrom);
+	const near = scans.count(nearFrom, nearTo);
+	const density = near / (nearTo - nearFrom);
 	if ((direction === 1) === (order === 'oldest')) {
-		if (!near.length) return undefined;
-		return { entries: near, rest: direction === 1 ? { from: max, to, density } : { from, to: min + 1, density } };
+		if (!near) return undefined;
+		return { keep: { from: nearFrom, to: nearTo }, rest: direction === 1 ? { from: max, to, density } : { from, to: min + 1, density } };
 	}
 	if (to - from < 4 * SECOND_US) return undefined;
-	return { entries: [], rest: { from, to, density } };
+	return { rest: { from, to, density } };
 }
 
 /**
@@ -256,18 +274,11 @@ function enoughFor(
 	direction: number,
 	min: number,
 	max: number,
-	byId: Map<string, ScanEntry<unknown>>,
+	scans: WindowScans<unknown>,
 ): boolean {
-	if (want.order === 'newest' && direction === -1) {
-		let settled = 0;
-		for (const entry of byId.values()) if (entry.time > min) settled++;
-		return settled >= want.count;
-	}
-	if (want.order === 'oldest' && direction === 1) {
-		let settled = 0;
-		for (const entry of byId.values()) if (entry.time < max) settled++;
-		return settled >= want.count;
-	}
+	// Time keys are whole microseconds: after `min` is from min + 1 on.
+	if (want.order === 'newest' && direction === -1) return scans.count(min + 1, Infinity) >= want.count;
+	if (want.order === 'oldest' && direction === 1) return scans.count(-Infinity, max) >= want.count;
 	return false;
 }
 
@@ -399,28 +410,8 @@ export const MAX_SCANS_PER_WINDOW = 2 * SCAN_PAGE_SIZE;
 
 /** A window to read (launched once `read` is set), or the place where a planner's windows go. */
 type Slot =
-	| { window: Window; planner?: WindowPlanner; read?: Promise<WindowRead>; lines?: LineStore }
+	| { window: Window; planner?: WindowPlanner; read?: Promise<WindowOutcome> }
 	| { planner: WindowPlanner; window?: undefined };
-
-/**
- * A window read, as it waits for its turn: its scans in delivery order, as records, or as lines
- * packed without a heap object per scan (with the positions and ids of the scans without a time).
- */
-interface WindowRead {
-	count: number;
-	rest?: WindowResult['rest'];
-	entries?: Array<ScanEntry<unknown>>;
-	lines?: { packed: PackedLines; timeless: Array<{ at: number; id: string }> };
-}
-
-function windowRead(result: WindowResult<unknown>, order: ScanOrder, lines: LineStore | undefined): WindowRead {
-	const entries = order === 'newest' ? result.entries.reverse() : result.entries;
-	const read = { count: entries.length, rest: result.rest };
-	if (!lines) return { ...read, entries };
-	const timeless: Array<{ at: number; id: string }> = [];
-	for (let k = 0; k < entries.length; k++) if (entries[k].timeless) timeless.push({ at: k, id: entries[k].id });
-	return { ...read, lines: { packed: new PackedLines(lines, entries.map((entry) => entry.record as Line)), timeless } };
-}
 
 /**
  * The whole export of [from, to) in the given order, as batches of records (one per window).
@@ -449,14 +440,15 @@ async function* exportWindows(
 ): AsyncGenerator<unknown, void, undefined> {
 	const pace = createPacer();
 	const limit = request.limit ?? Infinity;
+	const lines = pool ? { pool, order: request.order } : undefined;
 	// Records without a time are kept by the first window that sees them, whichever it is.
 	const timeless = new Set<string>();
 	let emitted = 0;
 	/** A window's batch, in order, up to the Limit (undefined when it gives nothing). */
-	const take = (read: WindowRead): IDataObject[] | LineBatch | undefined => {
+	const take = ({ taken }: WindowOutcome): IDataObject[] | LineBatch | undefined => {
 		const wanted = limit - emitted;
-		if (read.lines) {
-			const { packed, timeless: undated } = read.lines;
+		if (taken.lines) {
+			const { packed, timeless: undated } = taken.lines;
 			const skip = new Set<number>();
 			for (const { at, id } of undated) {
 				if (timeless.has(id)) skip.add(at);
@@ -469,13 +461,15 @@ async function* exportWindows(
 			return batch.lines ? batch : undefined;
 		}
 		const batch: IDataObject[] = [];
-		for (const entry of read.entries ?? []) {
+		const entries = taken.records ?? [];
+		if (request.order === 'newest') entries.reverse();
+		for (const entry of entries) {
 			if (batch.length >= wanted) break;
 			if (entry.timeless) {
 				if (timeless.has(entry.id)) continue;
 				timeless.add(entry.id);
 			}
-			batch.push(entry.record as IDataObject);
+			batch.push(entry.record);
 		}
 		emitted += batch.length;
 		return batch.length ? batch : undefined;
@@ -491,22 +485,19 @@ async function* exportWindows(
 		// Return All: the first page of the whole range. When it is all there is, that is the
 		// export (one request, as a plain loop); otherwise it sizes the first windows and shows
 		// whether the server honours whole days only. Its scans are read again by their windows.
-		const probeLines = pool && new LineStore(pool);
 		const probeRequest = { qs: request.qs, from, to, itemIndex: request.itemIndex, pace, shouldStop: () => true };
-		const probe = await readWindowOf(context, probeRequest, probeLines);
+		const probe = await readWindowOf(context, probeRequest, lines);
 		if (probe.complete) {
-			const batch = take(windowRead(probe, order, probeLines));
+			const batch = take(probe);
 			if (batch) yield batch;
 			return;
 		}
-		probeLines?.release();
+		probe.taken.lines?.packed.release();
 		byDay = probe.widened;
 		const planner = new WindowPlanner(from, to, order, { start: (to - from) / (parallel * 4) });
 		if (byDay) planner.useWholeDays();
-		// The probe's entries are sorted by time.
-		const first = probe.entries[0]?.time ?? 0;
-		const last = probe.entries[probe.entries.length - 1]?.time ?? 0;
-		if (last > first) planner.observe(probe.entries.length / (last - first));
+		const { first = 0, last = 0, count } = probe.taken;
+		if (last > first) planner.observe(count / (last - first));
 		slots = [{ planner }];
 	} else {
 		const windows = planLimitWindows(from, to, { order });
@@ -567,14 +558,13 @@ async function* exportWindows(
 			want: Number.isFinite(remaining) ? { order, count: remaining } : undefined,
 			cutFor: returnAll ? order : undefined,
 		};
-		if (pool) slot.lines = new LineStore(pool);
-		const read = readWindowOf(context, windowRequest, slot.lines);
+		const read = readWindowOf(context, windowRequest, lines);
 		inFlight++;
 		slot.read = read.then((result) => {
-			buffered += result.entries.length;
-			slot.planner?.observe(result.rest?.density ?? result.entries.length / (window.to - window.from));
+			buffered += result.taken.count;
+			slot.planner?.observe(result.rest?.density ?? result.taken.count / (window.to - window.from));
 			if (result.widened && !byDay) replanByDay();
-			return windowRead(result, order, slot.lines);
+			return result;
 		});
 		// A read nobody waits for any more (the limit was reached) must not fail unhandled.
 		slot.read.catch(() => undefined);
@@ -597,9 +587,9 @@ async function* exportWindows(
 			else if (!slots.length) break;
 		}
 		const head = slots.shift() as Extract<Slot, { window: Window }>;
-		const result = (await head.read) as WindowRead;
+		const result = (await head.read) as WindowOutcome;
 		inFlight--;
-		buffered -= result.count;
+		buffered -= result.taken.count;
 		if (result.rest) {
 			// The rest of a window cut short comes next, in windows sized by what the cut found.
 			const { rest } = result;

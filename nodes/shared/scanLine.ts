@@ -14,7 +14,8 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
 export interface ScanFields {
-	uuid?: string;
+	/** where the uuid's text is (between its quotes, without escapes) */
+	uuid?: { start: number; end: number };
 	datetime?: string;
 	timestamp?: number;
 }
@@ -147,15 +148,13 @@ function readScan(b: Buffer, i: number, end: number, fields: ScanFields): number
 		if (value < 0) return -1;
 		let next = skipValue(b, value, end);
 		if (next < 0) return -1;
-		const isUuid = same(b, i + 1, keyTo, KEY_UUID);
-		if (isUuid || same(b, i + 1, keyTo, KEY_DATETIME)) {
-			let text: string | undefined;
-			if (b[value] === QUOTE) {
-				if (hasBackslash(b, value + 1, next - 1)) return -1;
-				text = b.toString('utf8', value + 1, next - 1);
-			}
-			if (isUuid) fields.uuid = text;
-			else fields.datetime = text;
+		if (same(b, i + 1, keyTo, KEY_UUID)) {
+			// Where it is, not its text: a window finds repeats by these bytes.
+			if (b[value] === QUOTE && hasBackslash(b, value + 1, next - 1)) return -1;
+			fields.uuid = b[value] === QUOTE ? { start: value + 1, end: next - 1 } : undefined;
+		} else if (same(b, i + 1, keyTo, KEY_DATETIME)) {
+			if (b[value] === QUOTE && hasBackslash(b, value + 1, next - 1)) return -1;
+			fields.datetime = b[value] === QUOTE ? b.toString('utf8', value + 1, next - 1) : undefined;
 		} else if (same(b, i + 1, keyTo, KEY_TIMESTAMP)) {
 			const c = b[value];
 			fields.timestamp = c === 0x2d || (c >= 0x30 && c <= 0x39) ? Number(b.toString('latin1', value, next)) : undefined;

@@ -2,11 +2,12 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { timeKey } from './datetime';
-import type { Line, LineStore } from './lineStore';
+import type { Line } from './lineStore';
 import { NOT_JSON, PageSyntaxError, parseJson, ResultsSplitter } from './resultsSplitter';
 import { scanFieldsOf } from './scanLine';
 import { SCANS_DOWNLOAD } from './scanFilters';
 import { apiRequest } from './transport';
+import type { LineScans, RecordScans } from './windowScans';
 import type { ScantrustContext } from './transport';
 
 /**
@@ -15,15 +16,6 @@ import type { ScantrustContext } from './transport';
  * in a LineStore (a JSON Lines file: the page is split on its bytes as it streams in, and each
  * record is parsed only to be placed, then let go, so no parsed page waits in memory).
  */
-
-/** One scan of a window: its time key, its identity and the scan (a record, or its line). */
-export interface ScanEntry<R = IDataObject> {
-	time: number;
-	id: string;
-	record: R;
-	/** the record has no time of its own (it was placed at the window's start) */
-	timeless?: boolean;
-}
 
 /** A scan's time key: its `datetime` (microseconds), else its `timestamp` (seconds); undefined when it has neither. */
 export function scanTime(record: IDataObject): number | undefined {
@@ -112,12 +104,10 @@ export interface PageRequest {
 	itemIndex?: number;
 	timeoutMs?: number;
 	bounds: PageBounds;
-	/** scans the window already holds: not kept again */
-	seen: ReadonlyMap<string, unknown>;
 }
 
-/** A page as a window files it. */
-export interface ScanPage<R> {
+/** What a window learns of a page beyond its scans (those go into the window's WindowScans). */
+export interface ScanPage {
 	next?: string;
 	/** records on the page, kept or not */
 	count: number;
@@ -126,36 +116,23 @@ export interface ScanPage<R> {
 	max: number;
 	/** a scan lay outside the dates asked for: the server honours dates more coarsely than asked */
 	widened: boolean;
-	/** the page's scans inside the window and not seen before, in page order */
-	entries: Array<ScanEntry<R>>;
 }
 
-function emptyPage<R>(): ScanPage<R> {
-	return { count: 0, min: Infinity, max: -Infinity, widened: false, entries: [] };
+function emptyPage(): ScanPage {
+	return { count: 0, min: Infinity, max: -Infinity, widened: false };
 }
 
 /**
- * Files one scan of a page by its time: counts it, notes the time, and says where it goes when it
- * belongs to the window and is new (`identity` is asked only then). A scan without a time is placed
- * at the window's start (see exportScans: the window that starts the range keeps it).
+ * Notes a scan's time on its page, and says whether the scan belongs to the window. A scan
+ * without a time belongs to every window it is seen in (see exportScans: the window that starts
+ * the range keeps it, at its start).
  */
-function place<R>(
-	page: ScanPage<unknown>,
-	time: number | undefined,
-	identity: string | (() => string),
-	record: R,
-	request: PageRequest,
-): ScanEntry<R> | undefined {
-	const { bounds } = request;
-	if (time !== undefined) {
-		if (time < page.min) page.min = time;
-		if (time > page.max) page.max = time;
-		if (time < bounds.askedFrom || time >= bounds.askedTo) page.widened = true;
-		if (time < bounds.from || time >= bounds.to) return undefined;
-	}
-	const id = typeof identity === 'string' ? identity : identity();
-	if (request.seen.has(id)) return undefined;
-	return time === undefined ? { time: bounds.from, id, record, timeless: true } : { time, id, record };
+function inWindow(page: ScanPage, time: number | undefined, bounds: PageBounds): boolean {
+	if (time === undefined) return true;
+	if (time < page.min) page.min = time;
+	if (time > page.max) page.max = time;
+	if (time < bounds.askedFrom || time >= bounds.askedTo) page.widened = true;
+	return time >= bounds.from && time < bounds.to;
 }
 
 const isRecord = (value: unknown): value is IDataObject => !!value && typeof value === 'object' && !Array.isArray(value);
@@ -175,35 +152,36 @@ function exportRequest(request: PageRequest) {
 	};
 }
 
-/** A page whose records are parsed and kept as records. */
-export async function readRecordPage(this: ScantrustContext, request: PageRequest): Promise<ScanPage<IDataObject>> {
+/** A page whose records are parsed, the window's scans kept in `scans` as records. */
+export async function readRecordPage(this: ScantrustContext, request: PageRequest, scans: RecordScans): Promise<ScanPage> {
 	const body = await apiRequest.call(this, exportRequest(request));
 	if (!Array.isArray(body.results)) throw unreadablePage(this, request, 'it has no "results" list');
-	const page = emptyPage<IDataObject>();
+	const page = emptyPage();
+	const { bounds } = request;
 	for (const record of body.results as unknown[]) {
 		page.count++;
 		if (!isRecord(record)) continue;
-		const entry = place(page, scanTime(record), () => scanIdentity(record), record, request);
-		if (entry) page.entries.push(entry);
+		const time = scanTime(record);
+		if (!inWindow(page, time, bounds)) continue;
+		scans.add({ time: time ?? bounds.from, id: scanIdentity(record), record, ...(time === undefined ? { timeless: true } : {}) });
 	}
 	page.next = nextLink(body);
 	return page;
 }
 
 /**
- * A page whose records are kept as their bytes in `store`, split from the page as it arrives. A
- * page that breaks off is read again by the transport; what the broken attempt had put in the
- * store is taken out first.
+ * A page whose records are kept as their bytes, split from the page as it arrives, into `scans`
+ * (a LineScans: no object per scan). A page that breaks off is read again by the transport; what
+ * the broken attempt had put into `scans` is taken out first.
  */
-export async function readLinePage(this: ScantrustContext, request: PageRequest, store: LineStore): Promise<ScanPage<Line>> {
-	const readBody = async (chunks: AsyncIterable<Buffer>): Promise<ScanPage<Line>> => {
-		const mark = store.mark();
-		const page = emptyPage<Line>();
-		const splitter = new ResultsSplitter(store, (line) => {
+export async function readLinePage(this: ScantrustContext, request: PageRequest, scans: LineScans): Promise<ScanPage> {
+	const { bounds } = request;
+	const readBody = async (chunks: AsyncIterable<Buffer>): Promise<ScanPage> => {
+		const mark = scans.mark();
+		const page = emptyPage();
+		const splitter = new ResultsSplitter(scans.lines, (line) => {
 			page.count++;
-			const entry = placeLine(page, line, request);
-			if (entry) page.entries.push(entry);
-			else store.drop();
+			placeLine(page, line, bounds, scans);
 		});
 		let read = false;
 		try {
@@ -215,7 +193,7 @@ export async function readLinePage(this: ScantrustContext, request: PageRequest,
 			return page;
 		} finally {
 			// A failed attempt leaves nothing behind: the page is read again, or the export fails.
-			if (!read) store.rewind(mark);
+			if (!read) scans.rewind(mark);
 		}
 	};
 	let failure: unknown;
@@ -226,20 +204,31 @@ export async function readLinePage(this: ScantrustContext, request: PageRequest,
 	if (failure instanceof PageSyntaxError) throw unreadablePage(this, request, failure.message);
 	// Anything else is the transport's own error (NodeApiError, NodeOperationError), as it is.
 	if (failure !== undefined || !page) throw failure;
-	return page as unknown as ScanPage<Line>;
+	return page as unknown as ScanPage;
 }
 
 /**
- * Places a scan kept as its line: by its fields read off the bytes (scanLine.ts), or, for a scan
- * those do not settle (no uuid, escapes), by the parsed record, as readRecordPage would.
+ * Files a scan kept as its line: by its fields read off the bytes (scanLine.ts), or, for a scan
+ * those do not settle (no uuid, escapes), by the parsed record, as readRecordPage would. A scan
+ * outside the window, or one the window has, is dropped from the store.
  */
-function placeLine(page: ScanPage<unknown>, line: Line, request: PageRequest): ScanEntry<Line> | undefined {
+function placeLine(page: ScanPage, line: Line, bounds: PageBounds, scans: LineScans): void {
 	const fields = scanFieldsOf(line.slab, line.start, line.end);
-	if (fields?.uuid) return place(page, timeOf(fields.datetime, fields.timestamp), fields.uuid, line, request);
-	const record = parseJson(line.slab.toString('utf8', line.start, line.end));
-	if (record === NOT_JSON) throw new PageSyntaxError(`scan ${page.count} of the page is not valid JSON`);
-	if (!isRecord(record)) return undefined;
-	return place(page, scanTime(record), () => scanIdentity(record), line, request);
+	let time: number | undefined;
+	let identity: { start: number; end: number } | string;
+	if (fields?.uuid && fields.uuid.end > fields.uuid.start) {
+		time = timeOf(fields.datetime, fields.timestamp);
+		identity = fields.uuid;
+	} else {
+		const record = parseJson(line.slab.toString('utf8', line.start, line.end));
+		if (record === NOT_JSON || !isRecord(record)) throw new PageSyntaxError(`scan ${page.count} of the page is not valid JSON`);
+		time = scanTime(record);
+		if (!inWindow(page, time, bounds)) return scans.lines.drop();
+		scans.add(time ?? bounds.from, line, scanIdentity(record), time === undefined);
+		return;
+	}
+	if (!inWindow(page, time, bounds)) return scans.lines.drop();
+	scans.add(time ?? bounds.from, line, identity, time === undefined);
 }
 
 /** A page that is not a page of the export: the export cannot go on without losing scans, so it stops, by name. */

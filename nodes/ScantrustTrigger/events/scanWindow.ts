@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { ScanEntry } from '../../shared/scanPage';
+import type { ScanEntry } from '../../shared/windowScans';
 
 /**
  * The New Scan event's position in the data, and how it moves.

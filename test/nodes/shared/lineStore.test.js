@@ -52,7 +52,8 @@ test('rewind forgets everything since the mark; released slabs are reused', () =
 test('PackedLines joins the lines in their order, skipping and taking as asked', () => {
 	const store = new LineStore(new SlabPool());
 	const lines = ['{"a":1}', '{"b":2}', '{"c":3}', '{"d":4}'].map((v) => add(store, v, 2));
-	const packed = new PackedLines(store, [lines[2], lines[0], lines[3], lines[1]]);
+	const spans = Int32Array.from([lines[2], lines[0], lines[3], lines[1]].flatMap((l) => [l.index, l.start, l.end]));
+	const packed = new PackedLines(store, spans);
 	expect(packed.count).toBe(4);
 	expect(packed.join(Infinity).bytes.toString()).toBe('{"c":3}\n{"a":1}\n{"d":4}\n{"b":2}\n');
 	const some = packed.join(2, new Set([1]));

@@ -6,7 +6,9 @@ const fieldsOf = (text, pad = 'xyz') => {
 	// Inside a larger buffer, as in a slab: nothing outside [start, end) may be read.
 	const bytes = Buffer.from(`${pad}${text}"}]{${pad}`, 'utf8');
 	const start = Buffer.byteLength(pad);
-	return scanFieldsOf(bytes, start, start + Buffer.byteLength(text));
+	const fields = scanFieldsOf(bytes, start, start + Buffer.byteLength(text));
+	// The uuid comes as where it is in the bytes.
+	return fields && { ...fields, uuid: fields.uuid && bytes.toString('utf8', fields.uuid.start, fields.uuid.end) };
 };
 /** What JSON.parse makes of the same fields (a value of another type counts as absent). */
 const parsed = (text) => {
