@@ -28,7 +28,7 @@ export async function writeJsonLines(
 		for await (const batch of batches) {
 			if (!batch.lines) continue;
 			records += batch.lines;
-			yield batch.bytes;
+			for (const chunk of batch.chunks) yield chunk;
 		}
 	}
 	const binary = await context.helpers.prepareBinaryData(readableFrom(chunks()), fileName, JSON_LINES_MIME_TYPE);

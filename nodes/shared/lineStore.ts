@@ -11,9 +11,33 @@
 /** Bytes per slab: a window of one and a half pages (about 1.4 MB of scans) takes six. */
 export const SLAB_BYTES = 256 * 1024;
 
-/** One export run's slabs (never shared between runs: n8n runs executions side by side). */
+/**
+ * One export run's slabs, and the typed arrays its windows keep their scans' positions in (never
+ * shared between runs: n8n runs executions side by side). Everything a window took goes back when
+ * it has been written, so a long export reuses the same memory instead of leaving V8 a stream of
+ * buffers that outlived its young generation.
+ */
 export class SlabPool {
 	private readonly free: Buffer[] = [];
+	private readonly arrays = new Map<string, Array<Int32Array | Float64Array>>();
+
+	/** An Int32Array of `length`, zero-filled. */
+	int32(length: number): Int32Array {
+		const reused = this.arrays.get(`i${length}`)?.pop() as Int32Array | undefined;
+		return reused ? reused.fill(0) : new Int32Array(length);
+	}
+
+	/** A Float64Array of `length` (its content is not cleared). */
+	float64(length: number): Float64Array {
+		return (this.arrays.get(`f${length}`)?.pop() as Float64Array | undefined) ?? new Float64Array(length);
+	}
+
+	giveArray(array: Int32Array | Float64Array): void {
+		const key = `${array instanceof Int32Array ? 'i' : 'f'}${array.length}`;
+		const list = this.arrays.get(key);
+		if (list) list.push(array);
+		else this.arrays.set(key, [array]);
+	}
 
 	take(minBytes = 0): Buffer {
 		if (minBytes > SLAB_BYTES) return Buffer.allocUnsafe(minBytes);
@@ -111,52 +135,8 @@ export class LineStore {
 	}
 }
 
-/** Lines on their way into a file: their bytes, each ended by `\n`, and how many. */
+/** Lines on their way into a file: their bytes in pieces, each line ended by `\n`, and how many lines. */
 export interface LineBatch {
-	bytes: Buffer;
+	chunks: Iterable<Buffer>;
 	lines: number;
-}
-
-/**
- * A window's lines in delivery order, packed as (slab, start, end) numbers in one typed array:
- * a window read ahead waits as this, with no heap object per scan (those would outlive V8's young
- * generation while the window waits, and only a full collection would free them).
- */
-export class PackedLines {
-	/** `spans`: (slab index, start, end) of each line, in delivery order */
-	constructor(
-		private readonly store: LineStore,
-		private readonly spans: Int32Array,
-	) {}
-
-	get count(): number {
-		return this.spans.length / 3;
-	}
-
-	/**
-	 * The first `take` lines not in `skip` (positions), as one fresh Buffer, each ended by `\n`: a
-	 * copy, so the slabs can be reused as soon as this window is released.
-	 */
-	join(take: number, skip?: ReadonlySet<number>): LineBatch {
-		const { spans, store } = this;
-		const chosen: number[] = [];
-		let bytes = 0;
-		for (let k = 0; k < this.count && chosen.length < take; k++) {
-			if (skip?.has(k)) continue;
-			chosen.push(k);
-			bytes += spans[3 * k + 2] - spans[3 * k + 1] + 1;
-		}
-		const out = Buffer.allocUnsafe(bytes);
-		let at = 0;
-		for (const k of chosen) {
-			at += store.slab(spans[3 * k]).copy(out, at, spans[3 * k + 1], spans[3 * k + 2]);
-			out[at++] = 0x0a;
-		}
-		return { bytes: out, lines: chosen.length };
-	}
-
-	/** The slabs back to the pool: the lines must not be read any more. */
-	release(): void {
-		this.store.release();
-	}
 }

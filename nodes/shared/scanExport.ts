@@ -448,15 +448,14 @@ async function* exportWindows(
 	const take = ({ taken }: WindowOutcome): IDataObject[] | LineBatch | undefined => {
 		const wanted = limit - emitted;
 		if (taken.lines) {
-			const { packed, timeless: undated } = taken.lines;
+			const { timeless: undated } = taken.lines;
 			const skip = new Set<number>();
 			for (const { at, id } of undated) {
 				if (timeless.has(id)) skip.add(at);
 				else timeless.add(id);
 			}
-			// Copied out, so the window's slabs go back to the pool at once.
-			const batch = packed.join(wanted, skip);
-			packed.release();
+			// Copied out as the file takes it; the slabs go back to the pool once it has (see below).
+			const batch = taken.lines.join(wanted, skip);
 			emitted += batch.lines;
 			return batch.lines ? batch : undefined;
 		}
@@ -490,9 +489,10 @@ async function* exportWindows(
 		if (probe.complete) {
 			const batch = take(probe);
 			if (batch) yield batch;
+			probe.taken.lines?.release();
 			return;
 		}
-		probe.taken.lines?.packed.release();
+		probe.taken.lines?.release();
 		byDay = probe.widened;
 		const planner = new WindowPlanner(from, to, order, { start: (to - from) / (parallel * 4) });
 		if (byDay) planner.useWholeDays();
@@ -602,5 +602,7 @@ async function* exportWindows(
 		}
 		const batch = take(result);
 		if (batch) yield batch;
+		// Asked for the next batch: the file has read this one's lines.
+		result.taken.lines?.release();
 	}
 }

@@ -1,6 +1,6 @@
-// LineStore, SlabPool and PackedLines (nodes/shared/lineStore.ts): records kept as bytes in
+// LineStore and SlabPool (nodes/shared/lineStore.ts): records kept as bytes in
 // reused slabs, each record contiguous, written over when dropped, undone on a failed attempt.
-const { LineStore, SlabPool, PackedLines, SLAB_BYTES } = require('../../../dist/nodes/shared/lineStore');
+const { LineStore, SlabPool, SLAB_BYTES } = require('../../../dist/nodes/shared/lineStore');
 
 const text = (line) => line.slab.toString('utf8', line.start, line.end);
 function add(store, value, pieces = 3) {
@@ -49,15 +49,16 @@ test('rewind forgets everything since the mark; released slabs are reused', () =
 	expect([first.slab]).toContain(reused);
 });
 
-test('PackedLines joins the lines in their order, skipping and taking as asked', () => {
-	const store = new LineStore(new SlabPool());
-	const lines = ['{"a":1}', '{"b":2}', '{"c":3}', '{"d":4}'].map((v) => add(store, v, 2));
-	const spans = Int32Array.from([lines[2], lines[0], lines[3], lines[1]].flatMap((l) => [l.index, l.start, l.end]));
-	const packed = new PackedLines(store, spans);
-	expect(packed.count).toBe(4);
-	expect(packed.join(Infinity).bytes.toString()).toBe('{"c":3}\n{"a":1}\n{"d":4}\n{"b":2}\n');
-	const some = packed.join(2, new Set([1]));
-	expect(some.lines).toBe(2);
-	expect(some.bytes.toString()).toBe('{"c":3}\n{"d":4}\n');
-	expect(packed.join(0).lines).toBe(0);
+test('the pool gives typed arrays back zero-filled (Int32Array) and by length', () => {
+	const pool = new SlabPool();
+	const a = pool.int32(8);
+	a.fill(7);
+	pool.giveArray(a);
+	const again = pool.int32(8);
+	expect(again).toBe(a);
+	expect(Array.from(again)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+	expect(pool.int32(16)).not.toBe(a);
+	const f = pool.float64(4);
+	pool.giveArray(f);
+	expect(pool.float64(4)).toBe(f);
 });
