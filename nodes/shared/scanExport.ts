@@ -50,7 +50,6 @@ export const SCAN_REQUESTS_PER_MINUTE = 2_700;
 export const DEFAULT_PARALLEL_WINDOWS = 16;
 export const MAX_PARALLEL_WINDOWS = 32;
 
-
 /** An ISO date-time to the second for a time key (`2026-01-31T08:00:00Z`). */
 function isoSecond(key: number): string {
 	return new Date((key / SECOND_US) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -12,9 +12,10 @@ import type { ScantrustContext } from './transport';
 
 /**
  * One page of the scan export, read for a window (scanExport.ts): each scan's time and identity,
- * and the scan itself either as the parsed record (items, the trigger) or as its JSON bytes kept
- * in a LineStore (a JSON Lines file: the page is split on its bytes as it streams in, and each
- * record is parsed only to be placed, then let go, so no parsed page waits in memory).
+ * and the scan itself, filed into the window's WindowScans (windowScans.ts) either as the parsed
+ * record (items, the trigger) or as its JSON bytes (a JSON Lines file: the page is split on its
+ * bytes as it streams in, and each scan's uuid and time are read off those bytes, so neither the
+ * page nor its records are ever parsed).
  */
 
 /** A scan's time key: its `datetime` (microseconds), else its `timestamp` (seconds); undefined when it has neither. */
