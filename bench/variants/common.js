@@ -61,13 +61,37 @@ function startSampler() {
 	};
 }
 
+/**
+ * BENCH_PROMOTED_PROFILE=<file>: V8's sampling heap profile of the measured section, counting the
+ * objects that outlived the young generation (those freed only by a full collection, and those
+ * still live), not the ones a scavenge freed: where old space's growth is allocated (Chrome
+ * DevTools → Memory opens the `.heapprofile`). Off by default.
+ */
+async function promotedProfile(work) {
+	const file = process.env.BENCH_PROMOTED_PROFILE;
+	if (!file) return await work();
+	const inspector = require('node:inspector');
+	const session = new inspector.Session();
+	session.connect();
+	const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (e, r) => (e ? reject(e) : resolve(r))));
+	await post('HeapProfiler.enable');
+	await post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: false });
+	try {
+		return await work();
+	} finally {
+		const { profile } = await post('HeapProfiler.stopSampling');
+		require('node:fs').writeFileSync(file, JSON.stringify(profile));
+		session.disconnect();
+	}
+}
+
 async function measure(work) {
 	const seqBefore = config.baseUrl ? await sandboxSeq() : undefined;
 	const rssBeforeMb = process.memoryUsage().rss / 1024 / 1024;
 	const cpuBefore = process.cpuUsage();
 	const started = performance.now();
 	const stopSampler = startSampler();
-	const result = await profiled(work).finally(stopSampler);
+	const result = await promotedProfile(() => profiled(work)).finally(stopSampler);
 	const wallMs = performance.now() - started;
 	const cpu = process.cpuUsage(cpuBefore);
 	// CPU time (user + system) of this process: unlike the wall, barely moved by other load on the machine.
