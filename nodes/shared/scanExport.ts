@@ -503,7 +503,6 @@ async function* exportWindows(
 		if (order === 'newest') windows.reverse();
 		slots = windows.map((window) => ({ window }));
 	}
-	let inFlight = 0;
 	let buffered = 0;
 
 	/** The server turned out to honour whole days only: the windows not started yet become whole days. */
@@ -523,21 +522,21 @@ async function* exportWindows(
 		slots = [...slots.slice(0, first), ...days.map((window) => ({ window }))];
 	};
 
-	/** The first window not launched yet, planned where a planner stands; undefined when there is none. */
-	const nextWindow = (): Extract<Slot, { window: Window }> | undefined => {
-		for (let k = 0; k < slots.length; k++) {
-			const slot = slots[k];
-			if (slot.window) {
-				if (!slot.read) return slot;
-				continue;
-			}
+	/**
+	 * The window at `position` in delivery order, planned where a planner stands there (planners
+	 * with nothing left are dropped); undefined past the last one.
+	 */
+	const windowAt = (position: number): Extract<Slot, { window: Window }> | undefined => {
+		while (position < slots.length) {
+			const slot = slots[position];
+			if (slot.window) return slot;
 			const window = slot.planner.next();
 			if (!window) {
-				slots.splice(k--, 1);
+				slots.splice(position, 1);
 				continue;
 			}
 			const planned = { window, planner: slot.planner };
-			slots.splice(k, 0, planned);
+			slots.splice(position, 0, planned);
 			return planned;
 		}
 		return undefined;
@@ -558,7 +557,6 @@ async function* exportWindows(
 			cutFor: returnAll ? order : undefined,
 		};
 		const read = readWindowOf(context, windowRequest, lines);
-		inFlight++;
 		slot.read = read.then((result) => {
 			buffered += result.taken.count;
 			slot.planner?.observe(result.rest?.density ?? result.taken.count / (window.to - window.from));
@@ -572,22 +570,21 @@ async function* exportWindows(
 	while (emitted < limit) {
 		// With a Limit, only as many windows ahead as the scans still wanted could fill.
 		const ahead = Math.min(parallel, Math.max(1, Math.ceil((limit - emitted) / SCAN_PAGE_SIZE)));
-		while (inFlight < ahead && emitted + buffered < limit) {
-			const slot = nextWindow();
+		// The first `ahead` windows in delivery order are being read. By position, not by count:
+		// the rest of a window cut short goes in front of windows launched before the cut, and is
+		// read `ahead` at a time too (counting those, it was read one window at a time).
+		for (let position = 0; position < ahead && emitted + buffered < limit; position++) {
+			const slot = windowAt(position);
 			if (!slot) break;
-			launch(slot);
+			if (!slot.read) launch(slot);
 		}
-		const head0 = slots[0];
-		if (!head0?.window || !head0.read) {
-			const slot = nextWindow();
-			if (slot) launch(slot);
-			// Nothing left to plan: nextWindow dropped the planners, and what remains are windows
-			// already launched (the end is only when none is queued, never while one is).
-			else if (!slots.length) break;
-		}
-		const head = slots.shift() as Extract<Slot, { window: Window }>;
+		// The head is read in any case (with a Limit, the scans in hand may lie further on).
+		// Nothing left: windowAt dropped the planners, and no window is queued.
+		const head = windowAt(0);
+		if (!head) break;
+		if (!head.read) launch(head);
+		slots.shift();
 		const result = (await head.read) as WindowOutcome;
-		inFlight--;
 		buffered -= result.taken.count;
 		if (result.rest) {
 			// The rest of a window cut short comes next, in windows sized by what the cut found.
