@@ -9,25 +9,37 @@ function peakRssMb() {
 	return process.resourceUsage().maxRSS / 1024;
 }
 
-/** Times `work` (after whatever warm-up ran before) and prints the variant's result line. */
-/** BENCH_PROFILE_DIR: a CPU profile of the measured section only (no start-up, no warm-up). */
-async function profiled(work) {
-	const dir = process.env.BENCH_PROFILE_DIR;
-	if (!dir) return await work();
+/**
+ * Runs `work` with an inspector session open: `start` begins a profile, `stop` ends it and returns
+ * what to write into `file()`. For the CPU profile and the heap profile below.
+ */
+async function withInspector(work, { start, stop, file }) {
 	const inspector = require('node:inspector');
 	const session = new inspector.Session();
 	session.connect();
 	const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (e, r) => (e ? reject(e) : resolve(r))));
-	await post('Profiler.enable');
-	await post('Profiler.start');
+	await start(post);
 	try {
 		return await work();
 	} finally {
-		const { profile } = await post('Profiler.stop');
-		const name = `${require('node:path').basename(process.argv[1], '.js')}-${process.pid}.cpuprofile`;
-		require('node:fs').writeFileSync(require('node:path').join(dir, name), JSON.stringify(profile));
+		const { profile } = await stop(post);
+		require('node:fs').writeFileSync(file(), JSON.stringify(profile));
 		session.disconnect();
 	}
+}
+
+/** BENCH_PROFILE_DIR: a CPU profile of the measured section only (no start-up, no warm-up). */
+async function profiled(work) {
+	const dir = process.env.BENCH_PROFILE_DIR;
+	if (!dir) return await work();
+	return await withInspector(work, {
+		start: async (post) => {
+			await post('Profiler.enable');
+			await post('Profiler.start');
+		},
+		stop: (post) => post('Profiler.stop'),
+		file: () => require('node:path').join(dir, `${require('node:path').basename(process.argv[1], '.js')}-${process.pid}.cpuprofile`),
+	});
 }
 
 /**
@@ -70,21 +82,17 @@ function startSampler() {
 async function promotedProfile(work) {
 	const file = process.env.BENCH_PROMOTED_PROFILE;
 	if (!file) return await work();
-	const inspector = require('node:inspector');
-	const session = new inspector.Session();
-	session.connect();
-	const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (e, r) => (e ? reject(e) : resolve(r))));
-	await post('HeapProfiler.enable');
-	await post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: false });
-	try {
-		return await work();
-	} finally {
-		const { profile } = await post('HeapProfiler.stopSampling');
-		require('node:fs').writeFileSync(file, JSON.stringify(profile));
-		session.disconnect();
-	}
+	return await withInspector(work, {
+		start: async (post) => {
+			await post('HeapProfiler.enable');
+			await post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: false });
+		},
+		stop: (post) => post('HeapProfiler.stopSampling'),
+		file: () => file,
+	});
 }
 
+/** Times `work` (after whatever warm-up ran before) and prints the variant's result line. */
 async function measure(work) {
 	const seqBefore = config.baseUrl ? await sandboxSeq() : undefined;
 	const rssBeforeMb = process.memoryUsage().rss / 1024 / 1024;

@@ -1,4 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
+import { jsonParse } from 'n8n-workflow';
 
 import type { Line, LineStore } from './lineStore';
 import { UnreadableBodyError } from './transport/streams';
@@ -9,17 +10,8 @@ const BACKSLASH = 0x5c;
 /** The page's bytes are not the JSON they claim to be (cut off, or not JSON at all). */
 export class PageSyntaxError extends UnreadableBodyError {}
 
-/** What parseJson gives for a text that is not JSON. */
+/** What n8n's jsonParse gives here for a text that is not JSON. */
 export const NOT_JSON = Symbol('not JSON');
-
-/** JSON.parse, with {@link NOT_JSON} instead of an exception. */
-export function parseJson(text: string): unknown {
-	try {
-		return JSON.parse(text) as unknown;
-	} catch {
-		return NOT_JSON;
-	}
-}
 
 /**
  * Splits a page of a DRF list, `{"next": …, "results": [{…}, {…}]}`, into its records while the
@@ -138,7 +130,7 @@ export class ResultsSplitter {
 	finish(): { envelope: IDataObject; hasResults: boolean } {
 		if (this.depth !== 0 || this.inString) throw new PageSyntaxError('the page ends in the middle of its JSON');
 		const text = Buffer.concat(this.envelope).toString('utf8').trim();
-		const envelope = parseJson(text);
+		const envelope = jsonParse<unknown>(text, { fallbackValue: NOT_JSON });
 		if (envelope === NOT_JSON) throw new PageSyntaxError(`the page is not JSON (it starts "${text.slice(0, 40)}")`);
 		if (!envelope || typeof envelope !== 'object' || Array.isArray(envelope)) {
 			throw new PageSyntaxError('the page is not a JSON object');

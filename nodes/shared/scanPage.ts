@@ -1,9 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { jsonParse, NodeOperationError } from 'n8n-workflow';
 
 import { timeKey } from './datetime';
 import type { Line } from './lineStore';
-import { NOT_JSON, PageSyntaxError, parseJson, ResultsSplitter } from './resultsSplitter';
+import { NOT_JSON, PageSyntaxError, ResultsSplitter } from './resultsSplitter';
 import { scanFieldsOf } from './scanLine';
 import { SCANS_DOWNLOAD } from './scanFilters';
 import { apiRequest } from './transport';
@@ -221,12 +221,10 @@ function placeLine(page: ScanPage, line: Line, bounds: PageBounds, scans: LineSc
 		time = timeOf(fields.datetime, fields.timestamp);
 		identity = fields.uuid;
 	} else {
-		const record = parseJson(line.slab.toString('utf8', line.start, line.end));
+		const record = jsonParse<unknown>(line.slab.toString('utf8', line.start, line.end), { fallbackValue: NOT_JSON });
 		if (record === NOT_JSON || !isRecord(record)) throw new PageSyntaxError(`scan ${page.count} of the page is not valid JSON`);
 		time = scanTime(record);
-		if (!inWindow(page, time, bounds)) return scans.lines.drop();
-		scans.add(time ?? bounds.from, line, scanIdentity(record), time === undefined);
-		return;
+		identity = scanIdentity(record);
 	}
 	if (!inWindow(page, time, bounds)) return scans.lines.drop();
 	scans.add(time ?? bounds.from, line, identity, time === undefined);

@@ -2,12 +2,12 @@ import type { IBinaryData, IDataObject, IExecuteFunctions, IHttpRequestOptions, 
 import { NodeApiError } from 'n8n-workflow';
 
 import { TIMEOUT_MS } from './constants';
-import { cancelSignal } from './context';
+import { attemptController, cancelSignal } from './context';
 import type { ScantrustContext } from './context';
 import { networkError } from './errors';
 import { multipartBody, policyMaxBytes } from './multipart';
 import type { MultipartFile } from './multipart';
-import { isTimeout, networkAttempt, sendWithRetries } from './retry';
+import { declaredLength, isTimeout, networkAttempt, sendWithRetries } from './retry';
 import type { Answer, Attempt } from './retry';
 import { BodyError, isStream, readableFrom, readHead, watchBody } from './streams';
 
@@ -47,9 +47,7 @@ async function fileStoreTransfer(context: ScantrustContext, transfer: FileStoreT
 	const send = async (): Promise<Attempt> => {
 		broken = undefined;
 		// One controller per attempt: the execution's cancel ends it, and so does a stalled body.
-		const controller = new AbortController();
-		const onCancel = () => controller.abort();
-		cancel?.addEventListener('abort', onCancel, { once: true });
+		const { controller, done } = attemptController(cancel);
 		try {
 			const options: IHttpRequestOptions = {
 				...(await transfer.options()),
@@ -82,7 +80,7 @@ async function fileStoreTransfer(context: ScantrustContext, transfer: FileStoreT
 			if (outcome.failure instanceof BodyError) return { networkCode: 'ECONNRESET' };
 			return networkAttempt(context, outcome.failure, transfer.itemIndex);
 		} finally {
-			cancel?.removeEventListener('abort', onCancel);
+			done();
 		}
 	};
 	const result = await sendWithRetries(context, {
@@ -164,8 +162,7 @@ export async function downloadToBinary(
 		url: link,
 		options: async () => ({ encoding: 'stream' }),
 		consume: async (answer, abort) => {
-			const declared = Number(answer.headers['content-length']);
-			const expectedBytes = Number.isFinite(declared) && declared >= 0 ? declared : undefined;
+			const expectedBytes = declaredLength(answer.headers);
 			const watched = watchBody(answer.body as AsyncIterable<unknown>, { idleMs: TIMEOUT_MS.file, expectedBytes, abort });
 			let failure: unknown;
 			const binary = await this.helpers

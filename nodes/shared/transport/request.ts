@@ -5,10 +5,10 @@ import { checkBaseUrl, rebaseApiUrl } from '../baseUrl';
 import type { ResolvedBaseUrl, ScantrustCredentialData } from '../baseUrl';
 import { RETRY, TIMEOUT_MS } from './constants';
 import { acquireScmSlot } from './pacing';
-import { CREDENTIAL_NAME, cancelSignal } from './context';
+import { attemptController, CREDENTIAL_NAME, cancelSignal } from './context';
 import type { ScantrustContext } from './context';
 import { apiError, networkError } from './errors';
-import { headerValue, isTimeout, networkAttempt, networkCode, neverSent, sendWithRetries } from './retry';
+import { declaredLength, headerValue, isTimeout, networkAttempt, networkCode, neverSent, sendWithRetries } from './retry';
 import { isStream, readHead, UnreadableBodyError, watchBody } from './streams';
 import type { Attempt, GiveUp } from './retry';
 
@@ -147,7 +147,7 @@ async function sendOnce(call: Call): Promise<Attempt> {
 			...(request.rawBody ? { encoding: 'text' as const } : {}),
 		};
 		// A body read as a stream has its own controller, so that a stalled body can be ended.
-		const streamed = request.readBody ? streamedBody(signal) : undefined;
+		const streamed = request.readBody ? attemptController(signal) : undefined;
 		if (streamed) {
 			options.encoding = 'stream';
 			options.abortSignal = streamed.controller.signal;
@@ -295,14 +295,6 @@ function scmKey(context: ScantrustContext, base: ResolvedBaseUrl): string {
 /** At most this much of a non-2xx answer is read when the body came as a stream (an error text). */
 const MAX_ERROR_BODY_BYTES = 1024 * 1024;
 
-/** The controller of one streamed attempt, tied to the execution's cancel until `done`. */
-function streamedBody(cancel: AbortSignal | undefined) {
-	const controller = new AbortController();
-	const onCancel = () => controller.abort();
-	cancel?.addEventListener('abort', onCancel, { once: true });
-	return { controller, done: () => cancel?.removeEventListener('abort', onCancel) };
-}
-
 /**
  * A 2xx body handed to the caller's reader as it streams in, watched: nothing arriving for the
  * request's timeout ends it as a timeout, a body shorter than its Content-Length or a dropped
@@ -321,10 +313,9 @@ async function readStreamedBody(
 		const whole = Buffer.isBuffer(response.body) ? response.body : Buffer.from(String(response.body ?? ''), 'utf8');
 		return { status: response.statusCode, headers, body: await readBody(oneChunk(whole)) };
 	}
-	const declared = Number(headerValue(headers, 'content-length'));
 	const watched = watchBody(response.body, {
 		idleMs: call.timeoutMs,
-		expectedBytes: Number.isFinite(declared) && declared >= 0 ? declared : undefined,
+		expectedBytes: declaredLength(headers),
 		abort: () => controller.abort(),
 	});
 	let failure: unknown;

@@ -324,6 +324,12 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
 	return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
+/** An answer's Content-Length, when it gives a usable one (a body read as a stream is checked against it). */
+export function declaredLength(headers: IDataObject | undefined): number | undefined {
+	const declared = Number(headerValue(headers, 'content-length'));
+	return Number.isFinite(declared) && declared >= 0 ? declared : undefined;
+}
+
 export function headerValue(headers: IDataObject | undefined, name: string): string | undefined {
 	if (!headers) return undefined;
 	for (const [key, value] of Object.entries(headers)) {
