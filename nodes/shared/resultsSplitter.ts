@@ -51,22 +51,23 @@ export class ResultsSplitter {
 		let envelopeFrom = this.inResults ? -1 : 0;
 		let recordFrom = this.recording ? 0 : -1;
 		let keyFrom = this.keyText !== undefined ? 0 : -1;
-		let backslash = -2;
 		if (this.escaped && n > 0) {
 			this.escaped = false;
 			i = 1;
 		}
 		while (i < n) {
 			if (this.inString) {
-				// Jump to the closing quote; a backslash before it escapes the byte after it.
-				const quote = chunk.indexOf(QUOTE, i);
-				if (backslash !== -1 && backslash < i) backslash = chunk.indexOf(BACKSLASH, i);
-				if (backslash !== -1 && (quote === -1 || backslash < quote)) {
-					i = backslash + 2;
-					if (i > n) this.escaped = true;
-					continue;
+				// On to the closing quote; a backslash escapes the byte after it. Byte by byte: the
+				// strings of a scan are short, and a call to indexOf for each cost more than this loop
+				// (about a third of the splitter's time).
+				let quote = i;
+				while (quote < n) {
+					const b = chunk[quote];
+					if (b === QUOTE) break;
+					quote += b === BACKSLASH ? 2 : 1;
 				}
-				if (quote === -1) {
+				if (quote >= n) {
+					if (quote > n) this.escaped = true;
 					i = n;
 					break;
 				}
