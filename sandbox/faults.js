@@ -18,6 +18,10 @@
 //             lost in the middle of a page
 //   scmSlow:  { msPerItem: 70, timeoutMs: 60000 }   SCM sync upload keyed by an SCM field
 //             takes items × msPerItem; beyond timeoutMs it answers 504 and applies nothing
+//   pairUp:   { path: '/dashboard/scans/', waitMs: 20000 }   a probe for parallel reads: the
+//             first request whose date range lies inside an earlier window's (not the first
+//             request's, which spans everything) is held until a second part of that same window
+//             is asked for, or waitMs passes; then nothing more is held. `pairing()` tells which.
 //
 // throttle/errors/drop/hang/cut take one rule or an array of rules. A rule may be limited
 // with `method` and `path` (a substring, or a RegExp; over HTTP `pathPattern` is a
@@ -48,6 +52,8 @@ function createFaults(seed) {
   let burstUntil = 0;
   /** @type {any} */
   let burstRule = null;
+  /** The pairUp probe's state since `set()`. @type {any} */
+  let pairing = null;
 
   /** @param {any} raw @param {string} kind */
   const toRules = (raw, kind) => (raw ? (Array.isArray(raw) ? raw : [raw]) : []).map((rule, i) => ({
@@ -84,6 +90,8 @@ function createFaults(seed) {
       spec = next ? { ...next } : {};
       requestCount = 0;
       burstUntil = 0;
+      if (pairing?.held) pairing.held();
+      pairing = spec.pairUp ? { ranges: [], held: null, paired: false, timedOut: false, done: false } : null;
       rules = [
         ...toRules(spec.hang, 'hang'),
         ...toRules(spec.drop, 'drop'),
@@ -103,6 +111,50 @@ function createFaults(seed) {
     },
     get requestCount() {
       return requestCount;
+    },
+    /**
+     * The pairUp probe (see the spec above): resolves when the request may be answered. A
+     * request for a sub-range of an earlier window is a window read again in parts (the rest of
+     * a window cut short): a client that reads those parts side by side sends a second one while
+     * the first is held; one that reads them one after another does not, and the first waits.
+     * @param {string} path @param {URLSearchParams} query @returns {Promise<void> | undefined}
+     */
+    pairUp(path, query) {
+      const p = pairing;
+      if (!p || p.done || !path.includes(spec.pairUp.path || '')) return undefined;
+      const from = query.get('date_from');
+      const to = query.get('date_to');
+      if (!from || !to) return undefined;
+      // The earlier window this is a part of: the first that holds it, skipping the first request's.
+      const whole = p.ranges.find((/** @type {any} */ r, /** @type {number} */ k) =>
+        k > 0 && !(r.from === from && r.to === to) && from >= r.from && to <= r.to);
+      if (!p.ranges.some((/** @type {any} */ r) => r.from === from && r.to === to)) p.ranges.push({ from, to });
+      if (!whole) return undefined;
+      // Only two parts of the same window make a pair (two windows cut at once are not parallel parts).
+      if (p.held && p.whole !== whole) return undefined;
+      if (p.held) {
+        p.paired = true;
+        p.done = true;
+        p.held();
+        return undefined;
+      }
+      p.whole = whole;
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          p.timedOut = true;
+          p.done = true;
+          resolve(undefined);
+        }, Number(spec.pairUp.waitMs) || 20000);
+        timer.unref?.();
+        p.held = () => {
+          clearTimeout(timer);
+          resolve(undefined);
+        };
+      });
+    },
+    /** What the pairUp probe saw: `paired` (a second part came while the first was held) or `timedOut`. */
+    pairing() {
+      return pairing ? { paired: pairing.paired, timedOut: pairing.timedOut, held: !!pairing.held } : null;
     },
     /** The SCM slowness fault, when set. @returns {{ msPerItem: number, timeoutMs: number } | null} */
     scmSlow() {

@@ -192,6 +192,8 @@ function createApiServer(rt, routes) {
 
     const latency = rt.options.latencyMs + decision.latencyMs;
     if (latency > 0) await sleep(latency);
+    const held = rt.faults.pairUp(path, url.searchParams);
+    if (held) await held;
 
     if (decision.hang) {
       // Never answer; the socket is destroyed when the sandbox closes.
