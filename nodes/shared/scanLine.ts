@@ -35,17 +35,25 @@ function whitespace(b: Buffer, i: number, end: number): number {
 }
 
 /**
- * The index of the quote that closes a string whose text starts at `i`; -1 when there is none
- * before `end`. Byte by byte (a backslash escapes the byte after it): a scan's strings are short,
- * and indexOf's call for each cost more than this loop.
+ * Where a JSON string whose text starts at `i` ends: the index of its closing quote, or, when
+ * there is none before `end`, `end` (or `end + 1` when the last byte is a backslash, so the
+ * byte after `end` is escaped: the splitter carries that over to the next chunk). Byte by byte
+ * (a backslash escapes the byte after it): a scan's strings are short, and a call to indexOf
+ * for each cost more than this loop.
  */
-function closingQuote(b: Buffer, i: number, end: number): number {
+export function stringEnd(b: Buffer, i: number, end: number): number {
 	while (i < end) {
 		const c = b[i];
 		if (c === QUOTE) return i;
 		i += c === BACKSLASH ? 2 : 1;
 	}
-	return -1;
+	return i;
+}
+
+/** The index of the quote that closes a string whose text starts at `i`; -1 when there is none before `end`. */
+function closingQuote(b: Buffer, i: number, end: number): number {
+	const quote = stringEnd(b, i, end);
+	return quote < end ? quote : -1;
 }
 
 function hasBackslash(b: Buffer, from: number, to: number): boolean {
