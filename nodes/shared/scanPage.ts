@@ -39,32 +39,40 @@ function timeOf(datetime: unknown, timestamp: unknown): number | undefined {
 function canonicalKey(text: string): number | undefined {
 	const length = text.length;
 	if (length < 20 || text.charCodeAt(length - 1) !== 90 /* Z */) return undefined;
-	const digits = (start: number, count: number): number => {
-		let value = 0;
-		for (let i = start; i < start + count; i++) {
-			const digit = text.charCodeAt(i) - 48;
-			if (digit < 0 || digit > 9) return NaN;
-			value = value * 10 + digit;
-		}
-		return value;
-	};
 	if (text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':') return undefined;
 	let micros = 0;
 	if (length > 20) {
 		const count = length - 21;
 		if (text[19] !== '.' || count < 1 || count > 6) return undefined;
-		micros = digits(20, count) * 10 ** (6 - count);
+		micros = digits(text, 20, count) * 10 ** (6 - count);
 	}
-	const month = digits(5, 2);
-	const day = digits(8, 2);
-	const hours = digits(11, 2);
-	const minutes = digits(14, 2);
-	const seconds = digits(17, 2);
+	const month = digits(text, 5, 2);
+	const day = digits(text, 8, 2);
+	const hours = digits(text, 11, 2);
+	const minutes = digits(text, 14, 2);
+	const seconds = digits(text, 17, 2);
 	if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31 && hours <= 23 && minutes <= 59 && seconds <= 59)) {
 		return undefined;
 	}
-	const ms = Date.UTC(digits(0, 4), month - 1, day, hours, minutes, seconds);
+	const ms = Date.UTC(digits(text, 0, 4), month - 1, day, hours, minutes, seconds);
 	return Number.isNaN(ms) || Number.isNaN(micros) ? undefined : ms * 1000 + micros;
+}
+
+/**
+ * The number `count` decimal digits at `start` spell, NaN for anything else. A function of its
+ * own, not a closure in canonicalKey: made once per scan, that closure was the largest single
+ * source of garbage in a JSON Lines export (about an eighth of what it allocated), and garbage
+ * sets how often V8 collects its young generation, so how much of the windows in flight it moves
+ * to old space.
+ */
+function digits(text: string, start: number, count: number): number {
+	let value = 0;
+	for (let i = start; i < start + count; i++) {
+		const digit = text.charCodeAt(i) - 48;
+		if (digit < 0 || digit > 9) return NaN;
+		value = value * 10 + digit;
+	}
+	return value;
 }
 
 /**
