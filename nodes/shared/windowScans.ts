@@ -27,7 +27,15 @@ export interface ScanEntry<R = IDataObject> {
 
 /** Sorts by (time, id): the order scans are delivered in. */
 export function compareEntries(a: ScanEntry<unknown>, b: ScanEntry<unknown>): number {
-	return a.time - b.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+	return compareTimes(a.time, b.time) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/**
+ * -1, 0 or 1, not the difference: time keys are too large for small integers, so a difference
+ * would be a new heap number at every comparison (about 16,000 per window sorted).
+ */
+function compareTimes(x: number, y: number): number {
+	return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /** A window's scans as records, by identity. */
@@ -186,13 +194,7 @@ export class LineScans implements WindowScans<TakenLines> {
 		let count = 0;
 		for (let k = 0; k < this.n; k++) if (this.times[k] >= from && this.times[k] < to) order[count++] = k;
 		const chosen = order.subarray(0, count);
-		// -1, 0 or 1, not the difference: time keys are too large for small integers, so a difference
-		// would be a new heap number at every comparison (about 16,000 per window).
-		chosen.sort((a, b) => {
-			const x = this.times[a];
-			const y = this.times[b];
-			return x < y ? -1 : x > y ? 1 : this.compareIds(a, b);
-		});
+		chosen.sort((a, b) => compareTimes(this.times[a], this.times[b]) || this.compareIds(a, b));
 		const first = count ? this.times[chosen[0]] : undefined;
 		const last = count ? this.times[chosen[count - 1]] : undefined;
 		if (newestFirst) chosen.reverse();
