@@ -18,7 +18,8 @@ function setProfileDir(dir) {
 }
 
 function runVariant(name, config, { timeoutMs = 30 * 60_000 } = {}) {
-	const args = [...NODE_FLAGS];
+	// BENCH_NODE_FLAGS: extra V8 flags for a diagnosis (say `--trace-gc-nvp`), never for a figure.
+	const args = [...NODE_FLAGS, ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : [])];
 	args.push(path.join(VARIANTS, `${name}.js`));
 	return new Promise((resolve, reject) => {
 		const child = spawn(process.execPath, args, {
@@ -33,6 +34,8 @@ function runVariant(name, config, { timeoutMs = 30 * 60_000 } = {}) {
 		child.on('error', reject);
 		child.on('exit', (code, signal) => {
 			clearTimeout(timer);
+			// BENCH_STDOUT_FILE: the variant's whole stdout (V8's --trace-gc lines, say) for a diagnosis.
+			if (process.env.BENCH_STDOUT_FILE) fs.appendFileSync(process.env.BENCH_STDOUT_FILE, stdout);
 			const line = stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
 			if (code !== 0 || !line) {
 				reject(new Error(`variant ${name} failed (${code ?? signal}):\n${stderr.slice(-3000)}${stdout.slice(-1000)}`));

@@ -77,7 +77,8 @@ function startSampler() {
  * BENCH_PROMOTED_PROFILE=<file>: V8's sampling heap profile of the measured section, counting the
  * objects that outlived the young generation (those freed only by a full collection, and those
  * still live), not the ones a scavenge freed: where old space's growth is allocated (Chrome
- * DevTools → Memory opens the `.heapprofile`). Off by default.
+ * DevTools → Memory opens the `.heapprofile`). Off by default. With BENCH_PROFILE_ALL=1 it counts
+ * every allocation, those a scavenge freed too: what sets how often V8 scavenges.
  */
 async function promotedProfile(work) {
 	const file = process.env.BENCH_PROMOTED_PROFILE;
@@ -85,7 +86,7 @@ async function promotedProfile(work) {
 	return await withInspector(work, {
 		start: async (post) => {
 			await post('HeapProfiler.enable');
-			await post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: false });
+			await post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: !!process.env.BENCH_PROFILE_ALL });
 		},
 		stop: (post) => post('HeapProfiler.stopSampling'),
 		file: () => file,

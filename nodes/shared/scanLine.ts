@@ -1,23 +1,47 @@
 /**
- * A scan's `scan.uuid`, `scan.datetime` and `scan.timestamp`, read from its JSON bytes without
- * parsing the record: a JSON Lines export places 1,000,000 scans by these three fields, and
+ * Where a scan's `scan.uuid`, `scan.datetime` and `scan.timestamp` are in its JSON bytes, found
+ * without parsing the record: a JSON Lines export places 1,000,000 scans by these three fields, and
  * parsing each record only to read them would make a few KB of objects per scan for V8 to collect
  * (and collect them often enough that the windows read ahead outlive the young generation).
  *
  * Only JSON's structure is read (strings and their escapes, nesting), so the fields come out as
  * `JSON.parse` would give them: the last of repeated keys wins, a value of another type counts as
  * absent. Anything this does not read exactly (an escape in a key, a uuid or datetime with
- * escapes, bytes that are not JSON) gives undefined, and the caller parses the record instead.
+ * escapes, bytes that are not JSON) gives false, and the caller parses the record instead.
  */
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
-export interface ScanFields {
-	/** where the uuid's text is (between its quotes, without escapes) */
-	uuid?: { start: number; end: number };
-	datetime?: string;
-	timestamp?: number;
+/** Where a value's text is in the bytes: `[start, end)`; a start of -1 when there is none. */
+export interface ByteSpan {
+	start: number;
+	end: number;
+}
+
+/**
+ * Where a scan's fields are in its bytes; the caller reads their values off the bytes. One object
+ * for every scan of a page, filled in again for each (an object, a uuid span and two strings per
+ * scan were about a third of what a JSON Lines export allocated).
+ */
+export class ScanFields {
+	/** `scan.uuid`'s text, between its quotes, without escapes */
+	readonly uuid: ByteSpan = { start: -1, end: -1 };
+	/** `scan.datetime`'s text, between its quotes, without escapes */
+	readonly datetime: ByteSpan = { start: -1, end: -1 };
+	/** `scan.timestamp`'s number as written */
+	readonly timestamp: ByteSpan = { start: -1, end: -1 };
+
+	clear(): void {
+		setSpan(this.uuid, -1, -1);
+		setSpan(this.datetime, -1, -1);
+		setSpan(this.timestamp, -1, -1);
+	}
+}
+
+function setSpan(span: ByteSpan, start: number, end: number): void {
+	span.start = start;
+	span.end = end;
 }
 
 const KEY_SCAN = Buffer.from('scan');
@@ -64,6 +88,20 @@ function hasBackslash(b: Buffer, from: number, to: number): boolean {
 function same(b: Buffer, from: number, to: number, key: Buffer): boolean {
 	if (to - from !== key.length) return false;
 	for (let k = 0; k < key.length; k++) if (b[from + k] !== key[k]) return false;
+	return true;
+}
+
+/**
+ * Notes where the string value `b[value, next)` has its text, or -1 for a value of another type;
+ * false for a string with escapes (not read exactly here).
+ */
+function stringSpan(b: Buffer, value: number, next: number, span: ByteSpan): boolean {
+	if (b[value] !== QUOTE) {
+		setSpan(span, -1, -1);
+		return true;
+	}
+	if (hasBackslash(b, value + 1, next - 1)) return false;
+	setSpan(span, value + 1, next - 1);
 	return true;
 }
 
@@ -119,30 +157,30 @@ function valueStart(b: Buffer, keyTo: number, end: number): number {
 }
 
 /**
- * The record `b[start, end)`'s scan fields, or undefined when they are not read exactly here. One
- * pass, no parsing: the scan's members are read, every other value is skipped over.
+ * Reads the record `b[start, end)`'s scan fields into `fields`; false when they are not read
+ * exactly here. One pass, no parsing: the scan's members are read, every other value is skipped over.
  */
-export function scanFieldsOf(b: Buffer, start: number, end: number): ScanFields | undefined {
-	if (b[start] !== 0x7b) return undefined;
-	const fields: ScanFields = {};
+export function scanFieldsOf(b: Buffer, start: number, end: number, fields: ScanFields): boolean {
+	fields.clear();
+	if (b[start] !== 0x7b) return false;
 	let i = whitespace(b, start + 1, end);
-	if (b[i] === 0x7d) return fields;
+	if (b[i] === 0x7d) return true;
 	for (;;) {
 		const keyTo = keyEnd(b, i, end);
 		const value = keyTo < 0 ? -1 : valueStart(b, keyTo, end);
-		if (value < 0) return undefined;
+		if (value < 0) return false;
 		let next: number;
 		if (same(b, i + 1, keyTo, KEY_SCAN)) {
 			// A repeated `scan` replaces the one before it, as in JSON.parse.
-			fields.uuid = fields.datetime = fields.timestamp = undefined;
+			fields.clear();
 			next = b[value] === 0x7b ? readScan(b, value, end, fields) : skipValue(b, value, end);
 		} else {
 			next = skipValue(b, value, end);
 		}
-		if (next < 0) return undefined;
+		if (next < 0) return false;
 		next = whitespace(b, next, end);
-		if (b[next] === 0x7d) return fields;
-		if (b[next] !== 0x2c) return undefined;
+		if (b[next] === 0x7d) return true;
+		if (b[next] !== 0x2c) return false;
 		i = whitespace(b, next + 1, end);
 	}
 }
@@ -157,16 +195,16 @@ function readScan(b: Buffer, i: number, end: number, fields: ScanFields): number
 		if (value < 0) return -1;
 		let next = skipValue(b, value, end);
 		if (next < 0) return -1;
+		// A value of another type counts as absent (-1); a repeated key replaces the one before.
 		if (same(b, i + 1, keyTo, KEY_UUID)) {
 			// Where it is, not its text: a window finds repeats by these bytes.
-			if (b[value] === QUOTE && hasBackslash(b, value + 1, next - 1)) return -1;
-			fields.uuid = b[value] === QUOTE ? { start: value + 1, end: next - 1 } : undefined;
+			if (!stringSpan(b, value, next, fields.uuid)) return -1;
 		} else if (same(b, i + 1, keyTo, KEY_DATETIME)) {
-			if (b[value] === QUOTE && hasBackslash(b, value + 1, next - 1)) return -1;
-			fields.datetime = b[value] === QUOTE ? b.toString('utf8', value + 1, next - 1) : undefined;
+			if (!stringSpan(b, value, next, fields.datetime)) return -1;
 		} else if (same(b, i + 1, keyTo, KEY_TIMESTAMP)) {
 			const c = b[value];
-			fields.timestamp = c === 0x2d || (c >= 0x30 && c <= 0x39) ? Number(b.toString('latin1', value, next)) : undefined;
+			if (c === 0x2d || (c >= 0x30 && c <= 0x39)) setSpan(fields.timestamp, value, next);
+			else setSpan(fields.timestamp, -1, -1);
 		}
 		next = whitespace(b, next, end);
 		if (b[next] === 0x7d) return next + 1;

@@ -194,7 +194,9 @@ export class LineScans implements WindowScans<TakenLines> {
 		let count = 0;
 		for (let k = 0; k < this.n; k++) if (this.times[k] >= from && this.times[k] < to) order[count++] = k;
 		const chosen = order.subarray(0, count);
-		chosen.sort((a, b) => compareTimes(this.times[a], this.times[b]) || this.compareIds(a, b));
+		const compare = (a: number, b: number): number => compareTimes(this.times[a], this.times[b]) || this.compareIds(a, b);
+		// Pages mostly come in order; a typed array's sort with a comparator copies it into boxed numbers first.
+		if (!inOrder(chosen, compare)) chosen.sort(compare);
 		const first = count ? this.times[chosen[0]] : undefined;
 		const last = count ? this.times[chosen[count - 1]] : undefined;
 		if (newestFirst) chosen.reverse();
@@ -225,26 +227,32 @@ export class LineScans implements WindowScans<TakenLines> {
 	}
 
 	/**
-	 * The first `lines` lines of `chosen` (or those at `positions`), each ended by `\n`, copied into
-	 * pieces one at a time as the file's reader asks for them.
+	 * The first `lines` lines of `chosen` (or those at `positions`), each with its newline, copied
+	 * into pieces one at a time as the file's reader asks for them. Lines that follow each other in
+	 * a slab (a page in time order: most of them) are copied as one run: each copy makes a view
+	 * object, one per line was a tenth of what a JSON Lines export allocated.
 	 */
 	private *pieces(chosen: Int32Array, lines: number, positions: number[] | undefined): Generator<Buffer> {
 		let piece = Buffer.allocUnsafe(OUTPUT_PIECE_BYTES);
 		let offset = 0;
-		for (let n = 0; n < lines; n++) {
-			const at = chosen[positions ? positions[n] : n] * FIELDS;
-			const slab = this.lines.slab(this.spans[at]);
+		let n = 0;
+		while (n < lines) {
+			// The run: this line and those right after it in the same slab.
+			let at = chosen[positions ? positions[n] : n] * FIELDS;
+			const index = this.spans[at];
 			let start = this.spans[at + 1];
-			const end = this.spans[at + 2];
-			while (start <= end) {
+			let end = this.spans[at + 2] + 1;
+			for (n++; n < lines; n++) {
+				at = chosen[positions ? positions[n] : n] * FIELDS;
+				if (this.spans[at] !== index || this.spans[at + 1] !== end) break;
+				end = this.spans[at + 2] + 1;
+			}
+			const slab = this.lines.slab(index);
+			while (start < end) {
 				if (offset === piece.length) {
 					yield piece;
 					piece = Buffer.allocUnsafe(OUTPUT_PIECE_BYTES);
 					offset = 0;
-				}
-				if (start === end) {
-					piece[offset++] = 0x0a;
-					break;
 				}
 				const copied = slab.copy(piece, offset, start, Math.min(end, start + piece.length - offset));
 				offset += copied;
@@ -331,11 +339,16 @@ export class LineScans implements WindowScans<TakenLines> {
 	}
 }
 
-/** FNV-1a over bytes. */
+function inOrder(list: Int32Array, compare: (a: number, b: number) => number): boolean {
+	for (let k = 1; k < list.length; k++) if (compare(list[k - 1], list[k]) > 0) return false;
+	return true;
+}
+
+/** FNV-1a over bytes, as a signed 32-bit integer (an unsigned one above 2^31 would be a heap number per scan). */
 function hashBytes(bytes: Buffer, start: number, end: number): number {
 	let h = 0x811c9dc5;
 	for (let k = start; k < end; k++) h = Math.imul(h ^ bytes[k], 0x01000193);
-	return h >>> 0;
+	return h | 0;
 }
 
 /** FNV-1a over the UTF-8 bytes of a text, so a uuid hashes the same as text and as bytes. */

@@ -8,7 +8,8 @@ function add(store, value, pieces = 3) {
 	store.begin();
 	const step = Math.ceil(bytes.length / pieces) || 1;
 	for (let at = 0; at < bytes.length; at += step) store.append(bytes, at, Math.min(bytes.length, at + step));
-	return store.end();
+	// The store's one Line, updated for each record: kept here as a copy.
+	return { ...store.end() };
 }
 
 test('records stay contiguous across slabs; a dropped one is written over', () => {
@@ -61,4 +62,22 @@ test('the pool gives typed arrays back zero-filled (Int32Array) and by length', 
 	const f = pool.float64(4);
 	pool.giveArray(f);
 	expect(pool.float64(4)).toBe(f);
+});
+
+test('each line is followed by a newline in its slab; a line that fills a slab but for that byte still fits', () => {
+	const store = new LineStore(new SlabPool());
+	const a = add(store, '{"a":1}');
+	const b = add(store, '{"b":2}');
+	expect(a.slab[a.end]).toBe(0x0a);
+	// One after the other: the two lines and their newlines are one run of JSON Lines.
+	expect(b.start).toBe(a.end + 1);
+	expect(a.slab.toString('utf8', a.start, b.end + 1)).toBe('{"a":1}\n{"b":2}\n');
+	const fits = add(store, 'f'.repeat(SLAB_BYTES - 1));
+	expect([fits.start, fits.end, fits.slab.length]).toEqual([0, SLAB_BYTES - 1, SLAB_BYTES]);
+	expect(fits.slab[fits.end]).toBe(0x0a);
+	const outsize = add(store, 'o'.repeat(SLAB_BYTES));
+	expect(outsize.slab.length).toBeGreaterThan(SLAB_BYTES);
+	expect(text(outsize)).toBe('o'.repeat(SLAB_BYTES));
+	expect(outsize.slab[outsize.end]).toBe(0x0a);
+	expect(text(fits)).toBe('f'.repeat(SLAB_BYTES - 1));
 });

@@ -9,7 +9,8 @@ function split(text, sizes = [text.length], keep = () => true) {
 	const lines = [];
 	const splitter = new ResultsSplitter(store, (line) => {
 		const text = line.slab.toString('utf8', line.start, line.end);
-		if (keep(text)) lines.push(line);
+		// The store's one Line is updated for each record: kept here as a copy.
+		if (keep(text)) lines.push({ ...line });
 		else store.drop();
 	});
 	const bytes = Buffer.from(text, 'utf8');

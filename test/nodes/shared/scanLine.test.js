@@ -1,14 +1,17 @@
-// scanFieldsOf (nodes/shared/scanLine.ts): a scan's uuid, datetime and timestamp read off its
-// JSON bytes give what JSON.parse gives, or undefined (then the record is parsed instead).
-const { scanFieldsOf } = require('../../../dist/nodes/shared/scanLine');
+// scanFieldsOf (nodes/shared/scanLine.ts): where a scan's uuid, datetime and timestamp are in its
+// JSON bytes; read there they give what JSON.parse gives, or false (then the record is parsed instead).
+const { ScanFields, scanFieldsOf } = require('../../../dist/nodes/shared/scanLine');
 
+// One holder for every call, as for the scans of a page: nothing may carry over from the last one.
+const fields = new ScanFields();
 const fieldsOf = (text, pad = 'xyz') => {
 	// Inside a larger buffer, as in a slab: nothing outside [start, end) may be read.
 	const bytes = Buffer.from(`${pad}${text}"}]{${pad}`, 'utf8');
 	const start = Buffer.byteLength(pad);
-	const fields = scanFieldsOf(bytes, start, start + Buffer.byteLength(text));
-	// The uuid comes as where it is in the bytes.
-	return fields && { ...fields, uuid: fields.uuid && bytes.toString('utf8', fields.uuid.start, fields.uuid.end) };
+	if (!scanFieldsOf(bytes, start, start + Buffer.byteLength(text), fields)) return undefined;
+	const read = (span) => (span.start < 0 ? undefined : bytes.toString('utf8', span.start, span.end));
+	const timestamp = read(fields.timestamp);
+	return { uuid: read(fields.uuid), datetime: read(fields.datetime), timestamp: timestamp === undefined ? undefined : Number(timestamp) };
 };
 /** What JSON.parse makes of the same fields (a value of another type counts as absent). */
 const parsed = (text) => {

@@ -87,3 +87,22 @@ test('a line longer than a piece of the file is split across pieces and comes ou
 	expect(JSON.parse(out[0]).pad).toHaveLength(200_000);
 	expect(JSON.parse(out[1]).scan.uuid).toBe('short');
 });
+
+test('lines in order over several slabs and pieces of the file come out whole, in order, with a repeat and a skip left out', () => {
+	const scans = new LineScans(new SlabPool());
+	const expected = [];
+	for (let k = 0; k < 3000; k++) {
+		const id = `u-${String(k).padStart(5, '0')}`;
+		addLine(scans, k, id, { extra: `,"pad":"${'p'.repeat(k % 300)}"` });
+		// A repeat of the line before: dropped from its slab, so the lines around it stay one run.
+		if (k % 500 === 7) addLine(scans, k, id);
+		expected.push(`{"scan":{"uuid":"${id}"},"pad":"${'p'.repeat(k % 300)}"}`);
+	}
+	const taken = scans.take(-Infinity, Infinity, false);
+	const batch = taken.join(2999, new Set([1234]));
+	const chunks = [...batch.chunks];
+	expect(chunks.length).toBeGreaterThan(5);
+	expect(Buffer.concat(chunks).toString()).toBe(`${expected.slice(0, 3000).filter((_, k) => k !== 1234).join('\n')}\n`);
+	const newest = scans.take(-Infinity, Infinity, true);
+	expect(text(newest.join(3))).toBe(`${expected.slice(-3).reverse().join('\n')}\n`);
+});
