@@ -32,7 +32,12 @@ function timeOf(datetime: unknown, timestamp: unknown): number | undefined {
 		const key = canonicalKey(bytes, 0, bytes.length) ?? timeKey(datetime);
 		if (key !== undefined) return key;
 	}
-	return typeof timestamp === 'number' && Number.isFinite(timestamp) ? Math.round(timestamp * 1e6) : undefined;
+	return typeof timestamp === 'number' ? secondsKey(timestamp) : undefined;
+}
+
+/** The time key of a `timestamp` (seconds); undefined for one that is not a finite number. */
+function secondsKey(seconds: number): number | undefined {
+	return Number.isFinite(seconds) ? Math.round(seconds * 1e6) : undefined;
 }
 
 /**
@@ -45,9 +50,7 @@ export function lineTime(bytes: Buffer, fields: ScanFields): number | undefined 
 		const key = canonicalKey(bytes, datetime.start, datetime.end) ?? timeKey(bytes.toString('utf8', datetime.start, datetime.end));
 		if (key !== undefined) return key;
 	}
-	if (timestamp.start < 0) return undefined;
-	const seconds = Number(bytes.toString('latin1', timestamp.start, timestamp.end));
-	return Number.isFinite(seconds) ? Math.round(seconds * 1e6) : undefined;
+	return timestamp.start < 0 ? undefined : secondsKey(Number(bytes.toString('latin1', timestamp.start, timestamp.end)));
 }
 
 /**
@@ -59,14 +62,13 @@ export function lineTime(bytes: Buffer, fields: ScanFields): number | undefined 
 function canonicalKey(bytes: Buffer, start: number, end: number): number | undefined {
 	const length = end - start;
 	if (length < 20 || bytes[end - 1] !== 0x5a /* Z */) return undefined;
-	const b = start;
-	if (bytes[b + 4] !== 0x2d || bytes[b + 7] !== 0x2d || bytes[b + 10] !== 0x54 || bytes[b + 13] !== 0x3a || bytes[b + 16] !== 0x3a) {
-		return undefined; // -, -, T, :, :
-	}
+	// -, -, T, : and : in their places (compared in place: a helper closure here would be made per scan)
+	if (bytes[start + 4] !== 0x2d || bytes[start + 7] !== 0x2d || bytes[start + 10] !== 0x54) return undefined;
+	if (bytes[start + 13] !== 0x3a || bytes[start + 16] !== 0x3a) return undefined;
 	let micros = 0;
 	if (length > 20) {
 		const count = length - 21;
-		if (bytes[b + 19] !== 0x2e /* . */ || count < 1 || count > 6) return undefined;
+		if (bytes[start + 19] !== 0x2e /* . */ || count < 1 || count > 6) return undefined;
 		micros = digits(bytes, start + 20, count) * 10 ** (6 - count);
 	}
 	const month = digits(bytes, start + 5, 2);
